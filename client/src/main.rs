@@ -1,1 +1,296 @@
-fn main(){}
+//! `codexd-client`: thin CLI over the codexd socket. See `cli.rs` for the commands,
+//! `connect.rs` for the socket and auto-start, `fallback.rs` for the daemon-less path and
+//! `render.rs` for the text formats.
+
+mod cli;
+mod connect;
+mod fallback;
+mod render;
+mod service;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{CommandFactory, Parser};
+use codexd_proto::{
+    BuildParams, CleanupParams, Empty, ErrorKind, ListParams, Request, Response, RouteParams,
+    SearchParams, SetStatusParams, ShowParams,
+};
+use serde_json::Value;
+
+use cli::{Cli, Command};
+use connect::{ConnectError, Connection};
+use render::Style;
+
+/// Exit codes (documented in `--help`).
+const EXIT_ERROR: u8 = 1;
+const EXIT_NOT_FOUND: u8 = 2;
+const EXIT_UNREACHABLE: u8 = 3;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("codexd-client: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let g = cli.global.clone();
+    let style = Style {
+        color: !g.no_color
+            && !g.json
+            && std::env::var_os("NO_COLOR").is_none()
+            && std::io::stdout().is_terminal(),
+    };
+    let request = match cli.command {
+        Command::List {
+            all,
+            status,
+            cwd,
+            limit,
+        } => Request::List(ListParams {
+            all,
+            status: status.into_iter().map(Into::into).collect(),
+            cwd: cwd.map(absolute).map(|p| p.display().to_string()),
+            limit,
+        }),
+        Command::Show { id } => Request::Show(ShowParams { query: id }),
+        Command::Cleanup {
+            dry_run,
+            older_than,
+        } => Request::Cleanup(CleanupParams {
+            dry_run,
+            older_than_secs: older_than,
+        }),
+        Command::Build => Request::Build(BuildParams {}),
+        Command::Route {
+            prompt,
+            cwd,
+            limit,
+            include_archived,
+            all,
+        } => Request::Route(RouteParams {
+            prompt,
+            cwd: Some(cwd.map(absolute).unwrap_or_else(current_dir))
+                .map(|p| p.display().to_string()),
+            limit: Some(limit),
+            include_archived,
+            include_non_interactive: all,
+        }),
+        Command::Search { query, limit, all } => Request::Search(SearchParams {
+            query: query.join(" "),
+            limit: Some(limit),
+            cwd: Some(current_dir().display().to_string()),
+            all,
+        }),
+        Command::SetStatus { id, status } => Request::SetStatus(SetStatusParams {
+            id,
+            status: status.into(),
+        }),
+        Command::Status => Request::Status(Empty {}),
+        Command::Shutdown => Request::Shutdown(Empty {}),
+        Command::Sync => Request::Sync(Empty {}),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "codexd-client",
+                &mut std::io::stdout(),
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::InstallService { dry_run } => return service::install_service(dry_run, g.json),
+        Command::UninstallService { dry_run } => {
+            return service::uninstall_service(dry_run, g.json);
+        }
+        Command::InstallSlashCommands { dry_run } => {
+            return service::install_slash_commands(dry_run, g.json);
+        }
+    };
+    let socket = codexd_proto::socket::resolve_socket_path(g.socket.as_deref());
+    let timeout = Duration::from_secs_f64(g.timeout.clamp(0.1, 86_400.0));
+    let kind = request.name();
+    let response = match obtain(
+        &request,
+        &socket,
+        g.codex_home.as_deref(),
+        timeout,
+        g.no_autostart,
+    ) {
+        Ok(r) => r,
+        Err(Unreachable::NoDaemonForShutdown) => {
+            println!("codexd is not running");
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(Unreachable::Fatal(msg)) => {
+            eprintln!("codexd-client: {msg}");
+            return Ok(ExitCode::from(EXIT_UNREACHABLE));
+        }
+    };
+    Ok(output(kind, response, &g, style))
+}
+
+enum Unreachable {
+    NoDaemonForShutdown,
+    Fatal(String),
+}
+
+/// Ask the daemon (starting it if needed); if that fails, answer from a direct scan.
+fn obtain(
+    request: &Request,
+    socket: &Path,
+    codex_home: Option<&Path>,
+    timeout: Duration,
+    no_autostart: bool,
+) -> Result<Response, Unreachable> {
+    let connected = match Connection::open(socket, timeout) {
+        Ok(c) => Ok(c),
+        Err(ConnectError::NotRunning(_)) if matches!(request, Request::Shutdown(_)) => {
+            return Err(Unreachable::NoDaemonForShutdown);
+        }
+        Err(ConnectError::NotRunning(_)) if !no_autostart => {
+            let via_service = service::start_via_service_manager();
+            match via_service
+                .then(|| connect::wait_for_daemon(socket, timeout))
+                .flatten()
+            {
+                Some(c) => Ok(c),
+                None => connect::start_and_connect(socket, codex_home, timeout).map_err(|e| e.0),
+            }
+        }
+        Err(e) => Err(e.to_string()),
+    };
+    let why = match connected {
+        Ok(mut conn) => match conn.request(request.clone()) {
+            Ok(r) => return Ok(r),
+            Err(e) => e.to_string(),
+        },
+        Err(why) => why,
+    };
+    match request {
+        Request::Shutdown(_) => {
+            return Err(Unreachable::Fatal(format!(
+                "cannot reach codexd to stop it: {why}"
+            )));
+        }
+        // Health and barriers are about the daemon itself; a direct scan cannot stand in.
+        Request::Status(_) | Request::Sync(_) => {
+            return Err(Unreachable::Fatal(format!(
+                "codexd is not running ({why}); start it with `codexd` or `codexd-client install-service`"
+            )));
+        }
+        _ => {}
+    }
+    let mut r = fallback::answer(codex_home, socket, request.clone());
+    if r.error
+        .as_ref()
+        .is_some_and(|e| e.kind == ErrorKind::Internal)
+    {
+        return Err(Unreachable::Fatal(format!(
+            "codexd is unreachable ({why}) and the direct scan failed. Start the daemon with `codexd` (or `codexd-client install-service`), then retry."
+        )));
+    }
+    r.warnings.insert(
+        0,
+        format!("codexd daemon unreachable ({why}); answered from a direct scan"),
+    );
+    Ok(r)
+}
+
+fn output(kind: &str, r: Response, g: &cli::Global, style: Style) -> ExitCode {
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
+    if let Some(err) = r.error {
+        let code = match err.kind {
+            ErrorKind::NotFound | ErrorKind::Ambiguous => EXIT_NOT_FOUND,
+            _ => EXIT_ERROR,
+        };
+        if g.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({ "error": err }))
+                    .unwrap_or_default()
+            );
+        } else {
+            eprintln!("codexd-client: {}", err.message);
+            if !err.candidates.is_empty() {
+                eprintln!("Candidates:");
+                for c in &err.candidates {
+                    eprintln!("  {}", render::candidates_line(c, style));
+                }
+            }
+        }
+        return ExitCode::from(code);
+    }
+    let ok = r.ok.unwrap_or(Value::Null);
+    let text = if g.json {
+        let body = match (kind, &ok) {
+            // `list --json` is a plain array of sessions, like the registry's `.sessions`.
+            ("list", Value::Object(m)) => {
+                m.get("sessions").cloned().unwrap_or(Value::Array(vec![]))
+            }
+            _ => ok,
+        };
+        serde_json::to_string_pretty(&body).unwrap_or_default() + "\n"
+    } else {
+        match human(kind, ok, g, style) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("codexd-client: cannot read the daemon's answer: {e}");
+                return ExitCode::from(EXIT_ERROR);
+            }
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error.
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+    ExitCode::SUCCESS
+}
+
+fn human(
+    kind: &str,
+    ok: Value,
+    g: &cli::Global,
+    style: Style,
+) -> Result<String, serde_json::Error> {
+    Ok(match kind {
+        "list" => render::list(&serde_json::from_value(ok)?, style),
+        "show" => render::show(&serde_json::from_value(ok)?, style),
+        "cleanup" => render::cleanup(&serde_json::from_value(ok)?, style),
+        "build" => {
+            let home = codexd::paths::resolve_codex_home(g.codex_home.as_deref());
+            render::build(&serde_json::from_value(ok)?, &home.display().to_string())
+        }
+        "route" => render::route(&serde_json::from_value(ok)?, style),
+        "search" => render::search(&serde_json::from_value(ok)?, style),
+        "set_status" => render::set_status(&serde_json::from_value(ok)?),
+        "status" => render::status(&serde_json::from_value(ok)?),
+        "shutdown" => "codexd is stopping\n".to_owned(),
+        "sync" => "in sync with the disk\n".to_owned(),
+        _ => serde_json::to_string_pretty(&ok)? + "\n",
+    })
+}
+
+fn current_dir() -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"))
+}
+
+fn absolute(p: PathBuf) -> PathBuf {
+    if p.is_absolute() {
+        p
+    } else {
+        current_dir().join(p)
+    }
+}

@@ -1,1 +1,514 @@
-pub fn x(){}
+//! Wire types and socket conventions shared by `codexd` and `codexd-client`.
+//!
+//! This crate is the IPC boundary: everything here is `Serialize`/`Deserialize` and versioned;
+//! nothing here is an internal type of the daemon. The protocol is JSON lines over a Unix
+//! socket: the client's first line is a [`Hello`], the daemon answers with its own, then each
+//! line is one [`RequestEnvelope`] answered by one [`Response`].
+//!
+//! Compatibility rule: fields are only ever *added* (with `#[serde(default)]`), so an older
+//! client can read a newer daemon's answers; a breaking change bumps [`PROTOCOL_VERSION`].
+
+pub mod socket;
+
+use serde::{Deserialize, Serialize};
+
+/// Bumped on any incompatible change of the wire format.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// The version of this build; both binaries embed the same one.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// Longest request line the daemon accepts (and response line the client accepts is larger).
+pub const MAX_REQUEST_LINE: usize = 1 << 20;
+/// Longest response line the client accepts: `list --all` over 100k sessions stays below this.
+pub const MAX_RESPONSE_LINE: usize = 256 << 20;
+
+/// First line in each direction.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Hello {
+    /// `codexd-client` or `codexd`.
+    pub program: String,
+    pub version: String,
+    pub protocol: u32,
+    /// Names of the requests this side understands (daemon) or needs (client).
+    #[serde(default)]
+    pub capabilities: Vec<String>,
+    /// The daemon's pid (daemon side only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+}
+
+/// `{"hello": {...}}`, the first line a client sends and the daemon answers.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct HelloLine {
+    pub hello: Hello,
+}
+
+impl Hello {
+    pub fn new(program: &str) -> Self {
+        Hello {
+            program: program.to_owned(),
+            version: VERSION.to_owned(),
+            protocol: PROTOCOL_VERSION,
+            capabilities: Request::NAMES.iter().map(|s| s.to_string()).collect(),
+            pid: None,
+        }
+    }
+}
+
+/// One request line: `{"id": 1, "list": {...}}`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RequestEnvelope {
+    #[serde(default)]
+    pub id: u64,
+    #[serde(flatten)]
+    pub request: Request,
+}
+
+/// Every request the daemon understands. Unknown names are answered with `bad_request`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Request {
+    List(ListParams),
+    Show(ShowParams),
+    Cleanup(CleanupParams),
+    Build(BuildParams),
+    Route(RouteParams),
+    Search(SearchParams),
+    Status(Empty),
+    SetStatus(SetStatusParams),
+    /// Barrier: the daemon reconciles every pending change before answering, so the next
+    /// request sees the disk as it was when `sync` was sent.
+    Sync(Empty),
+    Shutdown(Empty),
+}
+
+impl Request {
+    pub const NAMES: &'static [&'static str] = &[
+        "list",
+        "show",
+        "cleanup",
+        "build",
+        "route",
+        "search",
+        "status",
+        "set_status",
+        "sync",
+        "shutdown",
+    ];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Request::List(_) => "list",
+            Request::Show(_) => "show",
+            Request::Cleanup(_) => "cleanup",
+            Request::Build(_) => "build",
+            Request::Route(_) => "route",
+            Request::Search(_) => "search",
+            Request::Status(_) => "status",
+            Request::SetStatus(_) => "set_status",
+            Request::Sync(_) => "sync",
+            Request::Shutdown(_) => "shutdown",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Empty {}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ListParams {
+    /// Include exec / sub-agent (non-interactive) threads.
+    #[serde(default)]
+    pub all: bool,
+    /// Only these statuses (empty: all).
+    #[serde(default)]
+    pub status: Vec<Status>,
+    /// Only sessions whose cwd is this directory or below it.
+    #[serde(default)]
+    pub cwd: Option<String>,
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ShowParams {
+    /// A full id, a unique id prefix, or an exact thread name.
+    pub query: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct CleanupParams {
+    #[serde(default)]
+    pub dry_run: bool,
+    /// Only sessions not used for at least this many seconds.
+    #[serde(default)]
+    pub older_than_secs: Option<u64>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct BuildParams {}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct RouteParams {
+    pub prompt: String,
+    /// The caller's working directory (the client sends its own by default).
+    #[serde(default)]
+    pub cwd: Option<String>,
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub include_archived: bool,
+    #[serde(default)]
+    pub include_non_interactive: bool,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SearchParams {
+    pub query: String,
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cwd: Option<String>,
+    #[serde(default)]
+    pub all: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SetStatusParams {
+    pub id: String,
+    pub status: Status,
+}
+
+/// The original command's four statuses.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Active,
+    Completed,
+    Failed,
+    Archived,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Active,
+        Status::Completed,
+        Status::Failed,
+        Status::Archived,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Completed => "completed",
+            Status::Failed => "failed",
+            Status::Archived => "archived",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+/// State of the last turn, from the rollout's lifecycle events.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TurnState {
+    /// No turn recorded (or a format without lifecycle events).
+    #[default]
+    None,
+    /// `task_started` without a terminal event: running, suspended or crashed.
+    InProgress,
+    Completed,
+    Aborted,
+    Errored,
+}
+
+/// One line of `list`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SessionSummary {
+    /// The thread id `codex resume` takes.
+    pub id: String,
+    /// Name set with `/rename` (session_index.jsonl), if any.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The first real user prompt, at most 100 characters (the original `task_summary`).
+    pub task_summary: String,
+    /// What a person should see: the name if set, else the task summary.
+    pub title: String,
+    pub status: Status,
+    /// Last change of the rollout file, `YYYY-MM-DDThh:mm:ssZ` (UTC).
+    pub last_used: String,
+    /// Session start, RFC 3339 UTC, when known.
+    #[serde(default)]
+    pub created: Option<String>,
+    #[serde(default)]
+    pub cwd: Option<String>,
+    #[serde(default)]
+    pub git_branch: Option<String>,
+    /// `cli`, `vscode`, `exec`, `mcp`, `subagent`, … (`unknown` when absent).
+    pub source: String,
+    /// False for exec / mcp / sub-agent threads, hidden from `list` and routing by default.
+    pub interactive: bool,
+    pub archived: bool,
+    /// Path of the current rollout file.
+    pub path: String,
+}
+
+/// Answer to `show`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SessionDetail {
+    #[serde(flatten)]
+    pub summary: SessionSummary,
+    pub turn_state: TurnState,
+    /// Number of real user prompts seen.
+    pub prompt_count: usize,
+    /// The first prompt and the most recent ones (each truncated), oldest first.
+    pub prompts: Vec<String>,
+    #[serde(default)]
+    pub model: Option<String>,
+    #[serde(default)]
+    pub cli_version: Option<String>,
+    #[serde(default)]
+    pub originator: Option<String>,
+    #[serde(default)]
+    pub git_origin: Option<String>,
+    #[serde(default)]
+    pub git_commit: Option<String>,
+    #[serde(default)]
+    pub tokens_total: Option<u64>,
+    /// Every rollout file of this thread (reverted threads have several).
+    pub paths: Vec<String>,
+    /// The status came from the user (`set-status`, `cleanup`) rather than the rollout.
+    pub status_set_by_user: bool,
+    /// `codex resume <id>`, run from the session's cwd.
+    pub resume_command: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ListResponse {
+    pub sessions: Vec<SessionSummary>,
+    /// Sessions matching the filter before `limit` was applied.
+    pub total: usize,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct CleanupResponse {
+    pub dry_run: bool,
+    /// Sessions not active (the original command's "eligible for cleanup").
+    pub eligible: Vec<SessionSummary>,
+    /// Ids whose status changed to archived (or would, on a dry run).
+    pub archived: Vec<String>,
+    pub registry: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct BuildEntry {
+    pub id: String,
+    pub task_summary: String,
+    pub keywords: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct BuildResponse {
+    pub sessions: Vec<BuildEntry>,
+    pub files_scanned: usize,
+    pub elapsed_ms: u64,
+    pub registry: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SetStatusResponse {
+    pub id: String,
+    pub previous: Status,
+    pub status: Status,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Candidate {
+    pub id: String,
+    pub title: String,
+    pub score: f64,
+    pub matched_terms: Vec<String>,
+    pub reasons: Vec<String>,
+    #[serde(default)]
+    pub cwd: Option<String>,
+    pub last_used: String,
+    pub status: Status,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Resume,
+    New,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct RouteResponse {
+    pub decision: Decision,
+    /// The session to resume (`decision == resume`).
+    #[serde(default)]
+    pub session: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    /// 0..1.
+    pub confidence: f64,
+    /// One sentence: why resume, or why new.
+    pub reason: String,
+    /// Directory to run the command in.
+    pub cwd: Option<String>,
+    /// Ready to run: `cd <dir> && codex exec resume <id> '<prompt>'` or `codex exec '<prompt>'`.
+    pub command: String,
+    /// The interactive alternative: `codex resume <id>` (or `codex`).
+    pub interactive_command: String,
+    pub candidates: Vec<Candidate>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SearchResponse {
+    pub hits: Vec<Candidate>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct StatusResponse {
+    pub version: String,
+    pub protocol: u32,
+    pub pid: u32,
+    pub uptime_secs: u64,
+    pub codex_home: String,
+    pub socket: String,
+    pub registry: String,
+    pub sessions: usize,
+    pub files: usize,
+    /// `watching`, `polling`, `degraded: …` or `waiting for CODEX_HOME`.
+    pub watcher: String,
+    #[serde(default)]
+    pub last_full_scan: Option<String>,
+    pub full_scans: u64,
+    pub errors: u64,
+    #[serde(default)]
+    pub last_error: Option<String>,
+}
+
+/// Machine-readable error kinds; the client maps them to exit codes.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    NotFound,
+    Ambiguous,
+    BadRequest,
+    Busy,
+    ProtocolMismatch,
+    Internal,
+    ShuttingDown,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ErrorBody {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// For `ambiguous`: the sessions the query could mean.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<SessionSummary>,
+}
+
+/// One response line. Exactly one of `ok` and `error` is present.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Response {
+    #[serde(default)]
+    pub id: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ok: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorBody>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+impl Response {
+    pub fn ok<T: Serialize>(id: u64, body: &T) -> Response {
+        match serde_json::to_value(body) {
+            Ok(v) => Response {
+                id,
+                ok: Some(v),
+                error: None,
+                warnings: Vec::new(),
+            },
+            Err(e) => Response::error(id, ErrorKind::Internal, format!("encoding answer: {e}")),
+        }
+    }
+
+    pub fn error(id: u64, kind: ErrorKind, message: impl Into<String>) -> Response {
+        Response {
+            id,
+            ok: None,
+            error: Some(ErrorBody {
+                kind,
+                message: message.into(),
+                candidates: Vec::new(),
+            }),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// The `keywords` of the original command: lowercase words of 4+ ASCII letters from the
+/// summary, first five, in order (`grep -oE '\b[a-z]{4,}\b' | head -5`). Kept byte-compatible so
+/// registries stay interchangeable with the bash tool.
+pub fn original_keywords(summary: &str) -> Vec<String> {
+    let lower = summary.to_lowercase();
+    let mut out = Vec::new();
+    // `\b[a-z]{4,}\b` in grep -E: a maximal run of [a-z] that is bounded by non-word characters
+    // (a run touching a digit, `_` or a non-ASCII letter is not a whole word).
+    let bytes = lower.as_bytes();
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+    let mut i = 0;
+    while i < bytes.len() && out.len() < 5 {
+        if bytes[i].is_ascii_lowercase() && (i == 0 || !is_word(bytes[i - 1])) {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_lowercase() {
+                i += 1;
+            }
+            let bounded = i == bytes.len() || !is_word(bytes[i]);
+            if bounded && i - start >= 4 {
+                out.push(lower[start..i].to_owned());
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_envelope_round_trips() {
+        let line = r#"{"id":7,"show":{"query":"019c"}}"#;
+        let env: RequestEnvelope = serde_json::from_str(line).unwrap();
+        assert_eq!(env.id, 7);
+        assert!(matches!(env.request, Request::Show(ref p) if p.query == "019c"));
+        let back = serde_json::to_string(&env).unwrap();
+        assert_eq!(back, line);
+    }
+
+    #[test]
+    fn unknown_request_is_an_error() {
+        assert!(serde_json::from_str::<RequestEnvelope>(r#"{"id":1,"frobnicate":{}}"#).is_err());
+    }
+
+    #[test]
+    fn keywords_match_grep() {
+        assert_eq!(
+            original_keywords("Fix the flaky login-test in auth_v2, then déployer x4abc"),
+            vec!["flaky", "login", "test", "then"]
+        );
+        assert_eq!(
+            original_keywords("help with authentication"),
+            vec!["help", "with", "authentication"]
+        );
+    }
+}

@@ -1,1 +1,153 @@
-//! stub
+//! Routing for codexd: given a new prompt, resume an existing Codex session or start a new one.
+//!
+//! Documents are sessions. Each has four fields — name/title, first prompt, all user prompts,
+//! and place (cwd / repo name) — tokenized by [`tokenize`] into an in-memory inverted [`Index`]
+//! that is maintained incrementally: [`Index::upsert`] and [`Index::remove`] touch only the
+//! postings of the one document that changed, so the daemon never rebuilds per query.
+//!
+//! A query is scored with BM25 per field (weighted, summed), query words also matching as
+//! prefixes of indexed words at a lower weight ("auth" → "authentication"), then multiplied by
+//! recency (zoxide-like buckets), a strong boost when the session ran in the caller's project,
+//! and penalties for archived and exec/sub-agent sessions (which are excluded unless asked for).
+//!
+//! [`Index::route`] then decides: resume the top candidate when it covers enough of the query
+//! *and* leads the runner-up by a margin, otherwise start a new session. Both thresholds were
+//! calibrated on the labeled set in [`eval`] (see `route-eval --calibrate`); the old slash
+//! command's rule is kept as [`original_rule`] for comparison.
+//!
+//! ```
+//! use codexd_route::{Decision, DocFields, DocMeta, Index, Options};
+//!
+//! let mut index = Index::new();
+//! let prompts = vec!["Migrate the postgres schema for invoices".to_owned()];
+//! let fields = DocFields {
+//!     name: Some("Invoice schema migration"),
+//!     first_prompt: Some(&prompts[0]),
+//!     prompts: &prompts,
+//!     cwd: Some("/home/me/src/billing"),
+//!     repo: None,
+//! };
+//! let meta = DocMeta { updated_unix: 1_000, archived: false, non_interactive: false,
+//!                      cwd: Some("/home/me/src/billing".into()), git_root: None };
+//! index.upsert("019a-uuid", &fields, meta);
+//!
+//! let opts = Options { now_unix: 2_000, ..Options::default() };
+//! let route = index.route("the invoices migration failed, continue", &opts);
+//! assert!(matches!(route.decision, Decision::Resume { ref key } if key == "019a-uuid"));
+//! ```
+
+mod decide;
+pub mod eval;
+mod index;
+mod original;
+mod score;
+mod tokenize;
+
+pub use decide::{Thresholds, decide};
+pub use index::Index;
+pub use original::{OriginalSession, original_keywords, original_rule, original_task_summary};
+pub use tokenize::tokenize;
+
+/// The text of one session, as handed to [`Index::upsert`]. Borrowed: the index keeps only
+/// term counts, never the text itself.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DocFields<'a> {
+    /// Session name/title (`session_index.jsonl`); the highest-weighted field.
+    pub name: Option<&'a str>,
+    /// The first real user prompt.
+    pub first_prompt: Option<&'a str>,
+    /// All real user prompts, the first one included.
+    pub prompts: &'a [String],
+    /// The session's working directory (its last components are indexed as words).
+    pub cwd: Option<&'a str>,
+    /// Git origin URL or repository name (its last path segment is indexed).
+    pub repo: Option<&'a str>,
+}
+
+/// What the index needs to know about a session besides its text.
+#[derive(Clone, Debug, Default)]
+pub struct DocMeta {
+    /// Last use (mtime or last line time), Unix seconds.
+    pub updated_unix: i64,
+    pub archived: bool,
+    /// `codex exec` or sub-agent thread.
+    pub non_interactive: bool,
+    /// Working directory, for the same-project boost. Compared by path components, as given
+    /// (not canonicalized: the caller should pass the same spelling it passes in [`Options`]).
+    pub cwd: Option<String>,
+    /// Git root of `cwd`, if known. When known it defines the session's project.
+    pub git_root: Option<String>,
+}
+
+/// Per-query options.
+///
+/// Build with `Options { cwd: …, now_unix: …, ..Options::default() }` so fields added later
+/// do not break callers.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The caller's working directory; sessions of the same project get a strong boost.
+    pub cwd: Option<String>,
+    /// "Now", for recency (passed in so results are reproducible).
+    pub now_unix: i64,
+    /// Consider archived sessions (penalised) instead of excluding them.
+    pub include_archived: bool,
+    /// Consider exec/sub-agent sessions (penalised) instead of excluding them.
+    pub include_non_interactive: bool,
+    /// How many candidates to return; `0` means the default of 5.
+    pub limit: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            cwd: None,
+            now_unix: 0,
+            include_archived: false,
+            include_non_interactive: false,
+            limit: DEFAULT_LIMIT,
+        }
+    }
+}
+
+/// Candidates returned when [`Options::limit`] is 0.
+pub const DEFAULT_LIMIT: usize = 5;
+
+/// One ranked session.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    /// The document key given to [`Index::upsert`] (the thread id).
+    pub key: String,
+    /// Final score: field-weighted BM25 × recency × project boost × penalties. Only comparable
+    /// within one query.
+    pub score: f64,
+    /// Share of the query matched by this session, 0..1: the IDF-weighted fraction of query
+    /// words found in it (a prefix match counts half). This is what the resume threshold is
+    /// applied to; it is the soft, weighted version of the old "more than half the keywords".
+    pub coverage: f64,
+    /// The session ran in the caller's directory or project (and got the boost).
+    pub same_project: bool,
+    /// The query words that matched, as the user wrote them (lowercased), in query order.
+    pub matched_terms: Vec<String>,
+    /// Human-readable reasons, e.g. "title matches auth, login", "same project",
+    /// "used 2 hours ago", "archived (penalised)".
+    pub reasons: Vec<String>,
+}
+
+/// Resume a session or start a new one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Resume { key: String },
+    New,
+}
+
+/// The answer to "where should this prompt go?".
+#[derive(Clone, Debug, PartialEq)]
+pub struct Route {
+    pub decision: Decision,
+    /// Confidence in `decision`, 0..1; 0.5 means "on the decision boundary". See [`decide`].
+    pub confidence: f64,
+    /// The top candidates (up to [`Options::limit`]), best first.
+    pub candidates: Vec<Hit>,
+    /// One sentence: why resume, or why new.
+    pub reason: String,
+}

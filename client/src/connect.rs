@@ -1,0 +1,235 @@
+//! Talking to the daemon: connect (with a timeout), hello, one request, one answer; start the
+//! daemon when nobody answers. Every socket operation has a deadline, so the client never hangs.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use codexd_proto::{
+    Hello, HelloLine, MAX_RESPONSE_LINE, PROTOCOL_VERSION, Request, RequestEnvelope, Response,
+};
+use interprocess::ConnectWaitMode;
+use interprocess::local_socket::traits::Stream as _;
+use interprocess::local_socket::{ConnectOptions, GenericFilePath, Stream, ToFsName};
+
+/// Total time spent waiting for a daemon this client started (issue: ≤ 2 s).
+const START_BUDGET: Duration = Duration::from_secs(2);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("no daemon is listening on {0}")]
+    NotRunning(PathBuf),
+    #[error("cannot talk to the daemon on {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error(
+        "the daemon speaks protocol {daemon} (codexd {daemon_version}); this client speaks {PROTOCOL_VERSION} (codexd-client {}). Restart it: codexd-client shutdown",
+        codexd_proto::VERSION
+    )]
+    Protocol { daemon: u32, daemon_version: String },
+    #[error("the daemon sent something that is not a codexd answer: {0}")]
+    Garbled(String),
+}
+
+pub struct Connection {
+    stream: BufReader<Stream>,
+    path: PathBuf,
+    next_id: u64,
+    #[allow(dead_code)] // kept for version checks and debugging
+    pub daemon: Hello,
+}
+
+impl Connection {
+    /// Connect and exchange hellos.
+    pub fn open(path: &Path, timeout: Duration) -> Result<Connection, ConnectError> {
+        let io_err = |source| ConnectError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let name = path.to_fs_name::<GenericFilePath>().map_err(io_err)?;
+        let stream = ConnectOptions::new()
+            .name(name)
+            .wait_mode(ConnectWaitMode::Timeout(Duration::from_secs(1)))
+            .connect_sync()
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused => {
+                    ConnectError::NotRunning(path.to_owned())
+                }
+                _ => io_err(e),
+            })?;
+        stream.set_recv_timeout(Some(timeout)).map_err(io_err)?;
+        stream.set_send_timeout(Some(timeout)).map_err(io_err)?;
+        let mut stream = BufReader::new(stream);
+        write_json(
+            stream.get_mut(),
+            &HelloLine {
+                hello: Hello::new("codexd-client"),
+            },
+        )
+        .map_err(io_err)?;
+        let line = read_line(&mut stream).map_err(io_err)?;
+        let hello: HelloLine =
+            serde_json::from_slice(&line).map_err(|e| ConnectError::Garbled(e.to_string()))?;
+        if hello.hello.protocol != PROTOCOL_VERSION {
+            return Err(ConnectError::Protocol {
+                daemon: hello.hello.protocol,
+                daemon_version: hello.hello.version,
+            });
+        }
+        Ok(Connection {
+            stream,
+            path: path.to_owned(),
+            next_id: 1,
+            daemon: hello.hello,
+        })
+    }
+
+    pub fn request(&mut self, request: Request) -> Result<Response, ConnectError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let io_err = |source| ConnectError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        write_json(self.stream.get_mut(), &RequestEnvelope { id, request }).map_err(io_err)?;
+        let line = read_line(&mut self.stream).map_err(io_err)?;
+        serde_json::from_slice(&line).map_err(|e| ConnectError::Garbled(e.to_string()))
+    }
+}
+
+fn write_json<T: serde::Serialize>(w: &mut Stream, value: &T) -> io::Result<()> {
+    let mut line = serde_json::to_vec(value).map_err(io::Error::other)?;
+    line.push(b'\n');
+    w.write_all(&line)?;
+    w.flush()
+}
+
+fn read_line(r: &mut BufReader<Stream>) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    let n = r
+        .by_ref()
+        .take(MAX_RESPONSE_LINE as u64)
+        .read_until(b'\n', &mut buf)?;
+    if n == 0 {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "daemon closed the connection",
+        ));
+    }
+    if buf.last() != Some(&b'\n') {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "answer too long or cut short",
+        ));
+    }
+    buf.pop();
+    Ok(buf)
+}
+
+/// Where the daemon binary is: `$CODEXD_BIN`, next to this client, or on PATH.
+pub fn find_daemon_binary() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("CODEXD_BIN").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        let sibling = exe.with_file_name("codexd");
+        if sibling.is_file() {
+            return Some(sibling);
+        }
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join("codexd"))
+        .find(|p| p.is_file())
+}
+
+/// Poll for a daemon someone else is starting (the service manager), within the start budget.
+pub fn wait_for_daemon(socket: &Path, timeout: Duration) -> Option<Connection> {
+    let started = Instant::now();
+    let mut delay = Duration::from_millis(10);
+    while started.elapsed() < START_BUDGET {
+        if let Ok(c) = Connection::open(socket, timeout) {
+            return Some(c);
+        }
+        std::thread::sleep(delay);
+        delay = (delay * 2).min(Duration::from_millis(200));
+    }
+    None
+}
+
+/// Why starting failed, for the message.
+#[derive(Debug)]
+pub struct StartFailure(pub String);
+
+/// Start a daemon detached from our terminal (own process group, no stdio) and wait, with
+/// exponential backoff bounded by `START_BUDGET`, until it answers.
+pub fn start_and_connect(
+    socket: &Path,
+    codex_home: Option<&Path>,
+    timeout: Duration,
+) -> Result<Connection, StartFailure> {
+    let Some(bin) = find_daemon_binary() else {
+        return Err(StartFailure(
+            "the codexd binary is neither next to codexd-client nor on PATH".into(),
+        ));
+    };
+    // The daemon logs next to its socket; create the directory privately first.
+    let log = codexd::paths::secure_socket_dir(socket).ok().and_then(|_| {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(socket.with_file_name("codexd.log"))
+            .ok()
+    });
+    let mut cmd = Command::new(&bin);
+    cmd.arg("--socket").arg(socket);
+    if let Some(home) = codex_home {
+        cmd.arg("--codex-home").arg(home);
+    }
+    cmd.stdin(Stdio::null()).stdout(Stdio::null());
+    match log {
+        Some(f) => cmd.stderr(f),
+        None => cmd.stderr(Stdio::null()),
+    };
+    // A new process group: Ctrl-C in the caller's terminal must not reach the daemon.
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let mut child: Child = cmd
+        .spawn()
+        .map_err(|e| StartFailure(format!("cannot run {}: {e}", bin.display())))?;
+    let started = Instant::now();
+    let mut delay = Duration::from_millis(10);
+    loop {
+        match Connection::open(socket, timeout) {
+            Ok(c) => {
+                // Reap it later from nobody: the daemon outlives us. Dropping `Child` does not
+                // kill it.
+                return Ok(c);
+            }
+            Err(ConnectError::NotRunning(_)) | Err(ConnectError::Io { .. }) => {}
+            Err(e) => return Err(StartFailure(e.to_string())),
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            // It exited: another instance won the race (then retry once more) or it failed.
+            if let Ok(c) = Connection::open(socket, timeout) {
+                return Ok(c);
+            }
+            return Err(StartFailure(format!(
+                "{} exited with {status}; see {}",
+                bin.display(),
+                socket.with_file_name("codexd.log").display()
+            )));
+        }
+        if started.elapsed() >= START_BUDGET {
+            return Err(StartFailure(format!(
+                "started {} but it did not answer within {} s; see {}",
+                bin.display(),
+                START_BUDGET.as_secs(),
+                socket.with_file_name("codexd.log").display()
+            )));
+        }
+        std::thread::sleep(delay.min(START_BUDGET.saturating_sub(started.elapsed())));
+        delay = (delay * 2).min(Duration::from_millis(400));
+    }
+}

@@ -1,0 +1,225 @@
+//! Issue 5: the table follows the disk while the daemon runs — appends, new directories,
+//! archive moves, deletion, compression, renames of threads, queue overflow, a CODEX_HOME
+//! created late — and user-set state survives crashes and corrupt registries.
+
+mod common;
+
+use std::fs;
+
+use common::{Env, lines, signal, wait_for};
+use serde_json::Value;
+
+const A: &str = "019c8a4c-ed82-79a1-aa28-7738fc5ab61a";
+const B: &str = "019c8a4d-0000-7000-8000-00000000000b";
+
+fn ids(env: &Env) -> Vec<String> {
+    env.json(&["list", "--all"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn show(env: &Env, id: &str) -> Option<Value> {
+    let r = env.client(&["--no-autostart", "show", id, "--json"]);
+    (r.code == 0).then(|| serde_json::from_str(&r.stdout).unwrap())
+}
+
+#[test]
+fn appends_new_dirs_moves_deletes_and_compression_are_followed() {
+    let mut env = Env::new();
+    env.start_daemon();
+
+    // A new day directory and a file in it right away (the new-directory race).
+    let rel = lines::rollout_path(false, "2027-01-01T10-00-00", A);
+    let path = env.write(
+        &rel,
+        lines::session(A, "2027-01-01T09:00:00.000Z", "/p", "first prompt here").as_bytes(),
+    );
+    wait_for("the new session", || show(&env, A));
+
+    // An appended prompt shows up without any explicit sync.
+    env.append(
+        &path,
+        (lines::user("2027-01-01T09:10:00.000Z", "second prompt here") + "\n").as_bytes(),
+    );
+    wait_for("the appended prompt", || {
+        show(&env, A).filter(|d| d["prompt_count"] == 2)
+    });
+
+    // A partial line is not consumed until its newline arrives.
+    let third = lines::user("2027-01-01T09:20:00.000Z", "third prompt here");
+    let (head, tail) = third.split_at(third.len() / 2);
+    env.append(&path, head.as_bytes());
+    env.sync();
+    assert_eq!(show(&env, A).unwrap()["prompt_count"], 2);
+    env.append(&path, format!("{tail}\n").as_bytes());
+    wait_for("the completed line", || {
+        show(&env, A).filter(|d| d["prompt_count"] == 3)
+    });
+
+    // Archive: a rename into archived_sessions/ — one session, now archived.
+    let archived = env
+        .home
+        .join("archived_sessions")
+        .join(path.file_name().unwrap());
+    fs::create_dir_all(archived.parent().unwrap()).unwrap();
+    fs::rename(&path, &archived).unwrap();
+    wait_for("the archive move", || {
+        show(&env, A).filter(|d| d["status"] == "archived")
+    });
+    assert_eq!(ids(&env), vec![A.to_owned()]);
+
+    // Compression: .jsonl.zst written, plain removed — still one session, same prompts.
+    let plain = fs::read(&archived).unwrap();
+    let zst = archived.with_file_name(format!(
+        "{}.zst",
+        archived.file_name().unwrap().to_str().unwrap()
+    ));
+    fs::write(&zst, zstd::encode_all(&plain[..], 3).unwrap()).unwrap();
+    fs::remove_file(&archived).unwrap();
+    wait_for("the compressed file", || {
+        show(&env, A).filter(|d| d["path"].as_str().unwrap().ends_with(".zst"))
+    });
+    assert_eq!(show(&env, A).unwrap()["prompt_count"], 3);
+    assert_eq!(ids(&env), vec![A.to_owned()]);
+
+    // Deletion: gone, no ghost.
+    fs::remove_file(&zst).unwrap();
+    wait_for("the deletion", || show(&env, A).is_none().then_some(()));
+    assert!(ids(&env).is_empty());
+}
+
+#[test]
+fn thread_names_follow_session_index() {
+    let mut env = Env::new();
+    env.write(
+        &lines::rollout_path(false, "2027-01-01T10-00-00", A),
+        lines::session(A, "2027-01-01T09:00:00.000Z", "/p", "first prompt here").as_bytes(),
+    );
+    env.start_daemon();
+    let index = env.write("session_index.jsonl", format!("{{\"id\":\"{A}\",\"thread_name\":\"Login work\",\"updated_at\":\"2027-01-01T10:00:00Z\"}}\n").as_bytes());
+    wait_for("the name", || {
+        show(&env, A).filter(|d| d["title"] == "Login work")
+    });
+    // `show` by exact name works too.
+    assert_eq!(env.json(&["show", "Login work"])["id"], A);
+    // Rewritten smaller without the entry (codex delete): the name is gone.
+    fs::write(&index, b"").unwrap();
+    wait_for("the name to clear", || {
+        show(&env, A).filter(|d| d["title"] == "first prompt here")
+    });
+}
+
+#[test]
+fn overflowing_the_event_queue_still_converges() {
+    let mut env = Env::new();
+    env.start_daemon();
+    let child = env.daemon.as_ref().unwrap();
+    signal(child, "STOP");
+    // Far more events than inotify's default queue (16384) while the daemon cannot read them.
+    let n = 6000;
+    for i in 0..n {
+        let id = format!("019c0000-0000-7000-8000-{i:012x}");
+        let rel = lines::rollout_path(
+            false,
+            &format!("2026-{:02}-{:02}T10-00-00", 1 + i % 12, 1 + i % 28),
+            &id,
+        );
+        env.write(
+            &rel,
+            lines::session(&id, "2026-01-01T09:00:00.000Z", "/p", "bulk prompt").as_bytes(),
+        );
+    }
+    signal(env.daemon.as_ref().unwrap(), "CONT");
+    wait_for("all sessions", || (ids(&env).len() == n).then_some(()));
+}
+
+#[test]
+fn codex_home_created_after_the_daemon_starts() {
+    let mut env = Env::new();
+    fs::remove_dir_all(&env.home).unwrap();
+    env.start_daemon();
+    wait_for("the watcher to wait", || {
+        (env.json(&["status"])["watcher"] == "waiting for CODEX_HOME").then_some(())
+    });
+    env.write(
+        &lines::rollout_path(false, "2027-01-01T10-00-00", A),
+        lines::session(A, "2027-01-01T09:00:00.000Z", "/p", "late home").as_bytes(),
+    );
+    wait_for("the late session", || show(&env, A));
+    // CODEX_HOME deleted and re-created while running.
+    fs::remove_dir_all(&env.home).unwrap();
+    wait_for("the table to empty", || {
+        show(&env, A).is_none().then_some(())
+    });
+    env.write(
+        &lines::rollout_path(false, "2027-01-02T10-00-00", B),
+        lines::session(B, "2027-01-02T09:00:00.000Z", "/p", "new home").as_bytes(),
+    );
+    wait_for("the re-created home", || show(&env, B));
+}
+
+#[test]
+fn user_status_survives_kill_and_corrupt_registry_is_moved_aside() {
+    let mut env = Env::new();
+    env.write(
+        &lines::rollout_path(false, "2027-01-01T10-00-00", A),
+        lines::session(A, "2027-01-01T09:00:00.000Z", "/p", "keep me archived").as_bytes(),
+    );
+    env.write(
+        &lines::rollout_path(false, "2027-01-02T10-00-00", B),
+        lines::session(B, "2027-01-02T09:00:00.000Z", "/p", "other").as_bytes(),
+    );
+    env.start_daemon();
+    env.ok(&["set-status", A, "completed"]);
+    env.ok(&["set-status", B, "failed"]);
+    let mut child = env.daemon.take().unwrap();
+    signal(&child, "KILL");
+    child.wait().unwrap();
+
+    env.start_daemon();
+    assert_eq!(show(&env, A).unwrap()["status"], "completed");
+    assert_eq!(show(&env, B).unwrap()["status"], "failed");
+    let reg: Value = serde_json::from_slice(&fs::read(env.registry()).unwrap()).unwrap();
+    let a = reg["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == A)
+        .unwrap();
+    assert_eq!(a["status_source"], "user");
+
+    // A corrupt registry: moved aside, rebuilt, daemon up.
+    let mut child = env.daemon.take().unwrap();
+    signal(&child, "TERM");
+    child.wait().unwrap();
+    fs::write(
+        env.registry(),
+        b"{\"version\": \"1.0.0\", \"sessions\": [ {oops",
+    )
+    .unwrap();
+    env.start_daemon();
+    wait_for("the rebuilt registry", || {
+        fs::read(env.registry())
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+            .filter(|v| v["sessions"].as_array().is_some_and(|s| s.len() == 2))
+    });
+    let aside: Vec<_> = fs::read_dir(&env.home)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("claude-sessions.json.corrupt-")
+        })
+        .collect();
+    assert_eq!(aside.len(), 1);
+    assert!(
+        env.daemon_log().contains("moved aside"),
+        "{}",
+        env.daemon_log()
+    );
+}

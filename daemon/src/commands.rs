@@ -1,0 +1,383 @@
+//! One function per request verb: wire request in, wire response out.
+//!
+//! These run synchronously (on a blocking thread in the daemon, inline in the client's
+//! fallback). They read the table under its lock and never hold it across IO.
+
+use codexd_proto::{
+    BuildEntry, BuildResponse, Candidate, CleanupParams, CleanupResponse, Decision, ErrorBody,
+    ErrorKind, ListParams, ListResponse, Request, Response, RouteParams, RouteResponse,
+    SearchParams, SearchResponse, SessionSummary, SetStatusParams, SetStatusResponse, Status,
+    StatusResponse,
+};
+
+use crate::engine::{Engine, Shared};
+use crate::table::{Thread, format_secs, now_ms, shell_quote};
+
+/// Answer one request. `Shutdown` is acknowledged here; stopping is the server's job.
+pub fn dispatch(shared: &Shared, id: u64, request: Request) -> Response {
+    let mut response = match request {
+        Request::List(p) => list(shared, id, &p),
+        Request::Show(p) => show(shared, id, &p.query),
+        Request::Cleanup(p) => cleanup(shared, id, &p),
+        Request::Build(_) => build(shared, id),
+        Request::Route(p) => route(shared, id, &p),
+        Request::Search(p) => search(shared, id, &p),
+        Request::Status(_) => status(shared, id),
+        Request::SetStatus(p) => set_status(shared, id, &p),
+        Request::Sync(_) => {
+            shared.full_reconcile(false);
+            Response::ok(id, &serde_json::json!({"synced": true}))
+        }
+        Request::Shutdown(_) => Response::ok(id, &serde_json::json!({"shutting_down": true})),
+    };
+    if let Some(w) = watcher_warning(&shared.lock()) {
+        response.warnings.push(w);
+    }
+    response
+}
+
+/// Every answer from a degraded view says so (daemon-practices §1.2).
+fn watcher_warning(eng: &Engine) -> Option<String> {
+    let w = &eng.health.watcher;
+    w.starts_with("degraded")
+        .then(|| format!("file watching is {w}; results may lag until the next reconcile"))
+}
+
+fn visible_by_default(t: &Thread<'_>) -> bool {
+    t.interactive() && t.has_prompt()
+}
+
+fn under(dir: &str, cwd: Option<&str>) -> bool {
+    cwd.is_some_and(|c| std::path::Path::new(c).starts_with(dir))
+}
+
+fn list(shared: &Shared, id: u64, p: &ListParams) -> Response {
+    let eng = shared.lock();
+    let now = now_ms();
+    let mut threads: Vec<Thread<'_>> = eng
+        .table
+        .threads()
+        .filter(|t| p.all || visible_by_default(t))
+        .filter(|t| p.cwd.as_deref().is_none_or(|d| under(d, t.record().cwd())))
+        .filter(|t| p.status.is_empty() || p.status.contains(&t.status(now, eng.config.policy)))
+        .collect();
+    threads.sort_by(|a, b| b.updated_ms().cmp(&a.updated_ms()).then(a.id.cmp(b.id)));
+    let total = threads.len();
+    let sessions = threads
+        .iter()
+        .take(p.limit.unwrap_or(usize::MAX))
+        .map(|t| t.summary(now, eng.config.policy))
+        .collect();
+    Response::ok(id, &ListResponse { sessions, total })
+}
+
+fn not_found(id: u64, query: &str) -> Response {
+    Response::error(
+        id,
+        ErrorKind::NotFound,
+        format!(
+            "no session matches '{query}' (by id, id prefix or name); try `codexd-client list --all` or `codexd-client search <words>`"
+        ),
+    )
+}
+
+fn ambiguous(id: u64, query: &str, candidates: Vec<SessionSummary>) -> Response {
+    let mut r = Response::error(
+        id,
+        ErrorKind::Ambiguous,
+        format!(
+            "'{query}' matches {} sessions; give more of the id",
+            candidates.len()
+        ),
+    );
+    if let Some(e) = r.error.as_mut() {
+        e.candidates = candidates;
+    }
+    r
+}
+
+fn show(shared: &Shared, id: u64, query: &str) -> Response {
+    let eng = shared.lock();
+    let now = now_ms();
+    match eng.table.resolve(query) {
+        Ok(Some(t)) => Response::ok(id, &t.detail(now, eng.config.policy)),
+        Ok(None) => not_found(id, query),
+        Err(cands) => ambiguous(
+            id,
+            query,
+            cands
+                .iter()
+                .map(|t| t.summary(now, eng.config.policy))
+                .collect(),
+        ),
+    }
+}
+
+fn save_now(shared: &Shared, response: &mut Response) {
+    if let Err(e) = shared.save_registry() {
+        response.warnings.push(format!("registry not saved: {e}"));
+    }
+}
+
+fn cleanup(shared: &Shared, id: u64, p: &CleanupParams) -> Response {
+    let now = now_ms();
+    let (eligible, to_archive, registry) = {
+        let eng = shared.lock();
+        let policy = eng.config.policy;
+        let mut threads: Vec<Thread<'_>> = eng.table.threads().collect();
+        threads.sort_by(|a, b| b.updated_ms().cmp(&a.updated_ms()).then(a.id.cmp(b.id)));
+        let old_enough = |t: &Thread<'_>| {
+            p.older_than_secs
+                .is_none_or(|secs| now - t.updated_ms() >= (secs as i64).saturating_mul(1000))
+        };
+        let eligible: Vec<SessionSummary> = threads
+            .iter()
+            .filter(|t| t.status(now, policy) != Status::Active && old_enough(t))
+            .map(|t| t.summary(now, policy))
+            .collect();
+        let to_archive: Vec<String> = eligible
+            .iter()
+            .filter(|s| matches!(s.status, Status::Completed | Status::Failed))
+            .map(|s| s.id.clone())
+            .collect();
+        (
+            eligible,
+            to_archive,
+            eng.config.registry.display().to_string(),
+        )
+    };
+    if !p.dry_run && !to_archive.is_empty() {
+        let mut eng = shared.lock();
+        if !eng.config.write_registry {
+            return Response::error(
+                id,
+                ErrorKind::Busy,
+                "another codexd holds the registry lock; cleanup needs the daemon (try `codexd-client status`)",
+            );
+        }
+        for sid in &to_archive {
+            eng.table.set_user_status(sid, Status::Archived, now);
+        }
+        eng.refresh_route_index();
+    }
+    let mut r = Response::ok(
+        id,
+        &CleanupResponse {
+            dry_run: p.dry_run,
+            eligible,
+            archived: to_archive,
+            registry,
+        },
+    );
+    if !p.dry_run {
+        save_now(shared, &mut r);
+    }
+    r
+}
+
+fn build(shared: &Shared, id: u64) -> Response {
+    let started = std::time::Instant::now();
+    let report = shared.full_reconcile(true);
+    let (sessions, registry) = {
+        let eng = shared.lock();
+        let mut threads: Vec<Thread<'_>> = eng.table.threads().collect();
+        threads.sort_by(|a, b| b.updated_ms().cmp(&a.updated_ms()).then(a.id.cmp(b.id)));
+        let sessions = threads
+            .iter()
+            .map(|t| BuildEntry {
+                id: t.id.to_owned(),
+                task_summary: t.task_summary(),
+                keywords: t.keywords(),
+            })
+            .collect();
+        (sessions, eng.config.registry.display().to_string())
+    };
+    let mut r = Response::ok(
+        id,
+        &BuildResponse {
+            sessions,
+            files_scanned: report.files_seen,
+            elapsed_ms: started.elapsed().as_millis() as u64,
+            registry,
+        },
+    );
+    save_now(shared, &mut r);
+    r.warnings.extend(report.errors.into_iter().take(20));
+    r
+}
+
+fn set_status(shared: &Shared, id: u64, p: &SetStatusParams) -> Response {
+    let now = now_ms();
+    let mut r = {
+        let mut eng = shared.lock();
+        if !eng.config.write_registry {
+            return Response::error(
+                id,
+                ErrorKind::Busy,
+                "another codexd holds the registry lock; set-status needs the daemon",
+            );
+        }
+        let policy = eng.config.policy;
+        let (tid, previous) = match eng.table.resolve(&p.id) {
+            Ok(Some(t)) => (t.id.to_owned(), t.status(now, policy)),
+            Ok(None) => return not_found(id, &p.id),
+            Err(c) => {
+                let c = c.iter().map(|t| t.summary(now, policy)).collect();
+                return ambiguous(id, &p.id, c);
+            }
+        };
+        eng.table.set_user_status(&tid, p.status, now);
+        eng.refresh_route_index();
+        Response::ok(
+            id,
+            &SetStatusResponse {
+                id: tid,
+                previous,
+                status: p.status,
+            },
+        )
+    };
+    save_now(shared, &mut r);
+    r
+}
+
+fn status(shared: &Shared, id: u64) -> Response {
+    let eng = shared.lock();
+    Response::ok(
+        id,
+        &StatusResponse {
+            version: codexd_proto::VERSION.to_owned(),
+            protocol: codexd_proto::PROTOCOL_VERSION,
+            pid: std::process::id(),
+            uptime_secs: eng.started.elapsed().as_secs(),
+            codex_home: eng.config.codex_home.display().to_string(),
+            socket: eng.config.socket.display().to_string(),
+            registry: eng.config.registry.display().to_string(),
+            sessions: eng.table.thread_count(),
+            files: eng.table.file_count(),
+            watcher: eng.health.watcher.clone(),
+            last_full_scan: eng.health.last_full_scan_ms.map(format_secs),
+            full_scans: eng.health.full_scans,
+            errors: eng.health.errors,
+            last_error: eng.health.last_error.clone(),
+        },
+    )
+}
+
+fn candidate(eng: &Engine, hit: &codexd_route::Hit, now: i64) -> Option<Candidate> {
+    let t = eng.table.thread(&hit.key)?;
+    Some(Candidate {
+        id: t.id.to_owned(),
+        title: t.title(),
+        score: (hit.score * 1000.0).round() / 1000.0,
+        matched_terms: hit.matched_terms.clone(),
+        reasons: hit.reasons.clone(),
+        cwd: t.record().cwd().map(str::to_owned),
+        last_used: format_secs(t.updated_ms()),
+        status: t.status(now, eng.config.policy),
+    })
+}
+
+fn route_options(
+    cwd: Option<&str>,
+    limit: Option<usize>,
+    archived: bool,
+    all: bool,
+) -> codexd_route::Options {
+    codexd_route::Options {
+        cwd: cwd.map(str::to_owned),
+        now_unix: now_ms() / 1000,
+        include_archived: archived,
+        include_non_interactive: all,
+        limit: limit.unwrap_or(5).clamp(1, 100),
+    }
+}
+
+fn search(shared: &Shared, id: u64, p: &SearchParams) -> Response {
+    if p.query.trim().is_empty() {
+        return Response::error(id, ErrorKind::BadRequest, "search needs some words");
+    }
+    let eng = shared.lock();
+    let now = now_ms();
+    let opts = route_options(p.cwd.as_deref(), Some(p.limit.unwrap_or(20)), true, p.all);
+    let hits = eng.route.search(&p.query, &opts);
+    let hits = hits
+        .iter()
+        .filter_map(|h| candidate(&eng, h, now))
+        .collect();
+    Response::ok(id, &SearchResponse { hits })
+}
+
+fn route(shared: &Shared, id: u64, p: &RouteParams) -> Response {
+    if p.prompt.trim().is_empty() {
+        return Response::error(id, ErrorKind::BadRequest, "route needs a prompt");
+    }
+    let eng = shared.lock();
+    let now = now_ms();
+    let opts = route_options(
+        p.cwd.as_deref(),
+        Some(p.limit.unwrap_or(4)),
+        p.include_archived,
+        p.include_non_interactive,
+    );
+    let routed = eng.route.route(&p.prompt, &opts);
+    let candidates: Vec<Candidate> = routed
+        .candidates
+        .iter()
+        .filter_map(|h| candidate(&eng, h, now))
+        .collect();
+    let prompt_q = shell_quote(&p.prompt);
+    let response = match &routed.decision {
+        codexd_route::Decision::Resume { key } if eng.table.thread(key).is_some() => {
+            let t = eng.table.thread(key).expect("checked above");
+            let cwd = t.record().cwd().map(str::to_owned);
+            let cd = cwd
+                .as_deref()
+                .map(|d| format!("cd {} && ", shell_quote(d)))
+                .unwrap_or_default();
+            RouteResponse {
+                decision: Decision::Resume,
+                session: Some(t.id.to_owned()),
+                title: Some(t.title()),
+                confidence: round3(routed.confidence),
+                reason: routed.reason.clone(),
+                command: format!("{cd}codex exec resume {} {prompt_q}", t.id),
+                interactive_command: format!("{cd}codex resume {}", t.id),
+                cwd,
+                candidates,
+            }
+        }
+        _ => {
+            let cwd = p.cwd.clone();
+            let cd = cwd
+                .as_deref()
+                .map(|d| format!("cd {} && ", shell_quote(d)))
+                .unwrap_or_default();
+            RouteResponse {
+                decision: Decision::New,
+                session: None,
+                title: None,
+                confidence: round3(routed.confidence),
+                reason: routed.reason.clone(),
+                command: format!("{cd}codex exec {prompt_q}"),
+                interactive_command: format!("{cd}codex {prompt_q}"),
+                cwd,
+                candidates,
+            }
+        }
+    };
+    Response::ok(id, &response)
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// An error body for the client's own use (e.g. rendering).
+pub fn error_body(kind: ErrorKind, message: &str) -> ErrorBody {
+    ErrorBody {
+        kind,
+        message: message.to_owned(),
+        candidates: Vec::new(),
+    }
+}

@@ -1,0 +1,232 @@
+//! The daemon's life: lock, socket, first scan, watcher, registry writer, shutdown.
+//!
+//! Order matters: the single-instance lock is taken *before* the socket is touched, so only
+//! the lock holder ever removes a stale socket; the socket is bound before the first scan so
+//! clients connect at once (their requests wait for the scan), and it is removed at exit only
+//! if it is still the one we bound.
+
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use interprocess::local_socket::{GenericFilePath, ListenerOptions, ToFsName};
+use interprocess::os::unix::local_socket::ListenerOptionsExt;
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+use crate::engine::{Config, Engine, Shared};
+use crate::lock::{InstanceLock, LockError};
+use crate::paths::{DirError, secure_socket_dir};
+use crate::{registry, server};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Dir(#[from] DirError),
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error(
+        "socket {path} is in use by another process (not a codexd holding {lock}); stop it or choose another --socket"
+    )]
+    SocketInUse { path: String, lock: String },
+    #[error("{path} exists and is not a socket; remove it or choose another --socket")]
+    NotASocket { path: String },
+    #[error("cannot bind {path}: {source}")]
+    Bind {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("registry {path}: {source}")]
+    Registry {
+        path: String,
+        source: registry::RegistryError,
+    },
+}
+
+/// Run the daemon until SIGTERM/SIGINT or a `shutdown` request.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let socket = config.socket.clone();
+    secure_socket_dir(&socket)?;
+    let lock_path = codexd_proto::socket::lock_path_for(&socket);
+    let _lock = acquire_lock(&lock_path).await?;
+    remove_stale_socket(&socket, &lock_path)?;
+
+    // User-owned state first, so the first registry write cannot drop it.
+    let loaded = registry::load(&config.registry).map_err(|source| StartError::Registry {
+        path: config.registry.display().to_string(),
+        source,
+    })?;
+    if let Some(aside) = &loaded.moved_aside {
+        tracing::warn!(registry = %config.registry.display(), moved_to = %aside.display(), "registry was unreadable; moved aside and rebuilding it");
+    }
+    if loaded.skipped_entries > 0 {
+        tracing::warn!(
+            count = loaded.skipped_entries,
+            "skipped unreadable registry entries"
+        );
+    }
+    let mut engine = Engine::new(config.clone());
+    engine.table.set_user_states(loaded.user);
+    let shared = Arc::new(Shared::new(engine));
+
+    let name = socket
+        .as_path()
+        .to_fs_name::<GenericFilePath>()
+        .map_err(|source| StartError::Bind {
+            path: socket.display().to_string(),
+            source,
+        })?;
+    let listener = ListenerOptions::new()
+        .name(name)
+        .reclaim_name(false)
+        .mode(0o600)
+        .create_tokio()
+        .map_err(|source| StartError::Bind {
+            path: socket.display().to_string(),
+            source,
+        })?;
+    let bound_ino = std::fs::symlink_metadata(&socket).map(|m| m.ino()).ok();
+    tracing::info!(socket = %socket.display(), codex_home = %config.codex_home.display(), pid = std::process::id(), "codexd listening");
+
+    let cancel = CancellationToken::new();
+    let (ready_tx, ready_rx) = watch::channel(false);
+
+    // First scan, then the watcher and the registry writer.
+    let bg = {
+        let shared = shared.clone();
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            let s = shared.clone();
+            let started = std::time::Instant::now();
+            let report = tokio::task::spawn_blocking(move || s.full_reconcile(false))
+                .await
+                .unwrap_or_default();
+            let sessions = shared.lock().table.thread_count();
+            tracing::info!(
+                files = report.files_seen,
+                sessions,
+                bytes = report.bytes_read,
+                ms = started.elapsed().as_millis() as u64,
+                "initial scan done"
+            );
+            let _ = ready_tx.send(true);
+            let s = shared.clone();
+            let _ = tokio::task::spawn_blocking(move || log_save(&s)).await;
+            let writer = tokio::spawn(registry_writer(shared.clone(), cancel.clone()));
+            crate::watch::run(shared, cancel).await;
+            let _ = writer.await;
+        })
+    };
+
+    let serving = tokio::spawn(server::serve(
+        listener,
+        shared.clone(),
+        ready_rx,
+        cancel.clone(),
+    ));
+    wait_for_signal(&cancel).await;
+    cancel.cancel();
+    let _ = serving.await;
+    let _ = tokio::time::timeout(Duration::from_secs(5), bg).await;
+
+    // Final flush, then remove our socket (only if nobody replaced it).
+    let s = shared.clone();
+    let _ = tokio::task::spawn_blocking(move || log_save(&s)).await;
+    if let (Some(ino), Ok(m)) = (bound_ino, std::fs::symlink_metadata(&socket)) {
+        if m.ino() == ino {
+            let _ = std::fs::remove_file(&socket);
+        }
+    }
+    tracing::info!("codexd stopped");
+    Ok(())
+}
+
+/// A client's fallback may hold the lock for the moment of one registry write; give it a
+/// short grace period before concluding another daemon runs.
+async fn acquire_lock(path: &Path) -> Result<InstanceLock, LockError> {
+    let mut tries = 0;
+    loop {
+        match InstanceLock::acquire(path) {
+            Err(LockError::Held { .. }) if tries < 10 => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+fn log_save(shared: &Shared) {
+    match shared.save_registry() {
+        Ok(true) => tracing::debug!("registry saved"),
+        Ok(false) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot save registry; will retry"),
+    }
+}
+
+/// Saves the registry at most once a second when the table changed, and re-renders every
+/// ten minutes (statuses age: active → completed) — writing only when the bytes differ.
+async fn registry_writer(shared: Arc<Shared>, cancel: CancellationToken) {
+    let mut saved_gen = u64::MAX;
+    let mut last_full = tokio::time::Instant::now();
+    loop {
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
+        let generation = shared.lock().table.generation();
+        if generation == saved_gen && last_full.elapsed() < Duration::from_secs(600) {
+            continue;
+        }
+        let s = shared.clone();
+        let ok = tokio::task::spawn_blocking(move || s.save_registry().is_ok())
+            .await
+            .unwrap_or(false);
+        if ok {
+            saved_gen = generation;
+            last_full = tokio::time::Instant::now();
+        }
+    }
+}
+
+async fn wait_for_signal(cancel: &CancellationToken) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        cancel.cancelled().await;
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => tracing::info!("SIGTERM: shutting down"),
+        _ = int.recv() => tracing::info!("SIGINT: shutting down"),
+        _ = cancel.cancelled() => tracing::info!("shutdown requested"),
+    }
+}
+
+/// We hold the lock, so no codexd is using the socket path. Remove a leftover socket only
+/// after a connect is refused and it really is a socket; never touch a live one.
+fn remove_stale_socket(socket: &Path, lock: &Path) -> Result<(), StartError> {
+    let meta = match std::fs::symlink_metadata(socket) {
+        Ok(m) => m,
+        Err(_) => return Ok(()),
+    };
+    if !meta.file_type().is_socket() {
+        return Err(StartError::NotASocket {
+            path: socket.display().to_string(),
+        });
+    }
+    match std::os::unix::net::UnixStream::connect(socket) {
+        Ok(_) => Err(StartError::SocketInUse {
+            path: socket.display().to_string(),
+            lock: lock.display().to_string(),
+        }),
+        Err(_) => {
+            tracing::info!(socket = %socket.display(), "removing stale socket");
+            let _ = std::fs::remove_file(socket);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! The registry `~/.codex/claude-sessions.json`: the original bash tool's file, kept readable
+//! by its jq one-liners, now written by codexd.
+//!
+//! Shape: `{"version":"1.0.0","sessions":[{"id","task_summary","keywords","last_used","status",
+//! …extra fields…}]}`. Old scripts read the first five fields; codexd adds `name`, `title`,
+//! `cwd`, `created`, `path`, `archived`, `source`, `interactive`, `status_source` and
+//! `status_set_at`, and carries any field it does not know through untouched.
+//!
+//! Ownership: the rollouts are the truth for everything except what the *user* decided (a
+//! status set with `set-status`/`cleanup`, and unknown fields). Those are loaded at start and
+//! survive rebuilds. Writes are atomic: temp file (0600) in the same directory, fsync, rename,
+//! fsync of the directory (daemon-practices §7.4).
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use codexd_proto::Status;
+use serde_json::{Map, Value, json};
+
+use crate::table::{StatusPolicy, Table, UserState, format_millis};
+
+/// The original format's version string (kept so old readers accept the file).
+pub const FORMAT_VERSION: &str = "1.0.0";
+/// codexd's own schema number, bumped when our extra fields change meaning.
+pub const SCHEMA: u64 = 2;
+
+/// Fields codexd writes itself; everything else in an entry is user/third-party data.
+const OWN_FIELDS: &[&str] = &[
+    "id",
+    "task_summary",
+    "keywords",
+    "last_used",
+    "status",
+    "name",
+    "title",
+    "cwd",
+    "created",
+    "path",
+    "archived",
+    "source",
+    "interactive",
+    "status_source",
+    "status_set_at",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("reading {path}: {source}")]
+    Read { path: PathBuf, source: io::Error },
+    #[error("writing {path}: {source}")]
+    Write { path: PathBuf, source: io::Error },
+}
+
+/// What loading found.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub user: HashMap<String, UserState>,
+    /// The file existed (and parsed).
+    pub existed: bool,
+    /// It did not parse and was moved here.
+    pub moved_aside: Option<PathBuf>,
+    /// Entries that were skipped as unreadable.
+    pub skipped_entries: usize,
+}
+
+/// Load the user-owned state. A missing file is an empty registry; an unparsable one is moved
+/// aside (`<name>.corrupt-<unix>`) so it is neither lost nor crash-looped on.
+pub fn load(path: &Path) -> Result<Loaded, RegistryError> {
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Loaded::default()),
+        Err(source) => {
+            return Err(RegistryError::Read {
+                path: path.to_owned(),
+                source,
+            });
+        }
+    };
+    match parse(&bytes) {
+        Some((user, skipped)) => Ok(Loaded {
+            user,
+            existed: true,
+            moved_aside: None,
+            skipped_entries: skipped,
+        }),
+        None => {
+            let aside = path.with_file_name(format!(
+                "{}.corrupt-{}",
+                path.file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("registry"),
+                jiff::Timestamp::now().as_second()
+            ));
+            fs::rename(path, &aside).map_err(|source| RegistryError::Write {
+                path: aside.clone(),
+                source,
+            })?;
+            Ok(Loaded {
+                moved_aside: Some(aside),
+                ..Loaded::default()
+            })
+        }
+    }
+}
+
+/// Parse a registry document. `None` when it is not a registry at all; entries that are not
+/// objects with a string id are skipped and counted.
+pub fn parse(bytes: &[u8]) -> Option<(HashMap<String, UserState>, usize)> {
+    let doc: Value = serde_json::from_slice(bytes).ok()?;
+    let sessions = doc.get("sessions")?.as_array()?;
+    // A file without our schema marker was written by the bash tool: there, "archived" could
+    // only come from the user's cleanup, and the other statuses were never user decisions.
+    let ours = doc.get("schema").is_some();
+    let mut user = HashMap::new();
+    let mut skipped = 0;
+    for entry in sessions {
+        let Some(obj) = entry.as_object() else {
+            skipped += 1;
+            continue;
+        };
+        let Some(id) = obj.get("id").and_then(Value::as_str) else {
+            skipped += 1;
+            continue;
+        };
+        let status = obj
+            .get("status")
+            .and_then(Value::as_str)
+            .and_then(Status::parse);
+        let by_user = if ours {
+            obj.get("status_source").and_then(Value::as_str) == Some("user")
+        } else {
+            status == Some(Status::Archived)
+        };
+        let set_at = obj
+            .get("status_set_at")
+            .or_else(|| obj.get("last_used"))
+            .and_then(Value::as_str)
+            .and_then(crate::rollout::record::parse_time)
+            .unwrap_or(0);
+        let extra: Map<String, Value> = obj
+            .iter()
+            .filter(|(k, _)| !OWN_FIELDS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let state = UserState {
+            status: status.filter(|_| by_user).map(|s| (s, set_at)),
+            extra,
+        };
+        if state != UserState::default() {
+            user.insert(id.to_ascii_lowercase(), state);
+        }
+    }
+    Some((user, skipped))
+}
+
+/// Render the registry for the current table: all sessions (not the 50 newest), newest first.
+pub fn render(table: &Table, now_ms: i64, policy: StatusPolicy) -> Vec<u8> {
+    let mut threads: Vec<_> = table.threads().collect();
+    threads.sort_by(|a, b| b.updated_ms().cmp(&a.updated_ms()).then(a.id.cmp(b.id)));
+    let sessions: Vec<Value> = threads
+        .iter()
+        .map(|t| {
+            let s = t.summary(now_ms, policy);
+            let user_status = t.user_status();
+            let mut obj = Map::new();
+            obj.insert("id".into(), json!(s.id));
+            obj.insert("task_summary".into(), json!(s.task_summary));
+            obj.insert("keywords".into(), json!(t.keywords()));
+            obj.insert("last_used".into(), json!(s.last_used));
+            obj.insert("status".into(), json!(s.status.as_str()));
+            obj.insert("name".into(), json!(s.name));
+            obj.insert("title".into(), json!(s.title));
+            obj.insert("cwd".into(), json!(s.cwd));
+            obj.insert("created".into(), json!(s.created));
+            obj.insert("path".into(), json!(s.path));
+            obj.insert("archived".into(), json!(s.archived));
+            obj.insert("source".into(), json!(s.source));
+            obj.insert("interactive".into(), json!(s.interactive));
+            obj.insert(
+                "status_source".into(),
+                json!(if user_status.is_some() {
+                    "user"
+                } else {
+                    "derived"
+                }),
+            );
+            if let Some((_, at)) = t
+                .user
+                .and_then(|u| u.status)
+                .filter(|_| user_status.is_some())
+            {
+                obj.insert("status_set_at".into(), json!(format_millis(at)));
+            }
+            if let Some(u) = t.user {
+                for (k, v) in &u.extra {
+                    obj.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+            Value::Object(obj)
+        })
+        .collect();
+    let doc = json!({
+        "version": FORMAT_VERSION,
+        "schema": SCHEMA,
+        "generated_by": format!("codexd {}", codexd_proto::VERSION),
+        "sessions": sessions,
+    });
+    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// Write atomically and durably: temp (0600, same dir) → write → fsync → rename → fsync dir.
+pub fn save(path: &Path, bytes: &[u8]) -> Result<(), RegistryError> {
+    let err = |source| RegistryError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    // The directory is not created: by default it is CODEX_HOME, which is Codex's to create.
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".claude-sessions.json.")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(err)?;
+    tmp.write_all(bytes).map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    // The rename is durable only once the directory entry is.
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bash_registry_archived_is_a_user_decision() {
+        let doc = br#"{"version":"1.0.0","sessions":[
+            {"id":"a","task_summary":"x","keywords":[],"last_used":"2026-01-10T14:20:00Z","status":"archived"},
+            {"id":"b","task_summary":"y","keywords":[],"last_used":"2026-01-10T14:20:00Z","status":"active"},
+            {"id":"c","task_summary":"z","keywords":[],"last_used":"2026-01-10T14:20:00Z","status":"completed","pinned":true},
+            "garbage", {"no_id":1}
+        ]}"#;
+        let (user, skipped) = parse(doc).unwrap();
+        assert_eq!(skipped, 2);
+        assert_eq!(
+            user["a"].status,
+            Some((Status::Archived, 1_768_054_800_000))
+        );
+        assert!(!user.contains_key("b"));
+        assert_eq!(user["c"].status, None);
+        assert_eq!(user["c"].extra.get("pinned"), Some(&json!(true)));
+    }
+
+    #[test]
+    fn not_a_registry() {
+        assert!(parse(b"{\"version\":").is_none());
+        assert!(parse(b"[]").is_none());
+    }
+
+    #[test]
+    fn save_is_atomic_and_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("claude-sessions.json");
+        save(&p, b"{}\n").unwrap();
+        save(&p, b"{\"sessions\":[]}\n").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"{\"sessions\":[]}\n");
+        assert_eq!(
+            fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp files left"
+        );
+    }
+
+    #[test]
+    fn corrupt_registry_is_moved_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("claude-sessions.json");
+        fs::write(&p, b"{ this is not json").unwrap();
+        let loaded = load(&p).unwrap();
+        let aside = loaded.moved_aside.unwrap();
+        assert!(!p.exists());
+        assert_eq!(fs::read(aside).unwrap(), b"{ this is not json");
+    }
+}

@@ -1,0 +1,368 @@
+//! Reading rollout files: whole, or only the bytes appended since last time.
+//!
+//! Invariants:
+//! - Only bytes up to the last `\n` are consumed; a partial last line is re-read once its
+//!   newline arrives (codex-rollouts.md pitfall 2).
+//! - A line is buffered only while it may matter: a long line whose prefix says it is
+//!   irrelevant is skipped as it streams past, and no line is buffered beyond `MAX_LINE`
+//!   (pitfall 3), so memory per file is bounded whatever the file holds.
+//! - A file whose identity changed (inode), that shrank, or that is compressed is re-read
+//!   from the start; otherwise reading resumes at the saved offset.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use super::line::{Quick, classify};
+use super::record::RolloutRecord;
+
+/// Read buffer size: large enough that syscalls do not dominate, small enough for two threads.
+const CHUNK: usize = 256 * 1024;
+/// A line still without its newline after this many bytes has its fate decided by its prefix.
+const DECIDE_AT: usize = 16 * 1024;
+/// No line is buffered beyond this. Relevant lines this long are user messages carrying inline
+/// images; their text is salvaged from the prefix (see `salvage`).
+pub const MAX_LINE: usize = 4 * 1024 * 1024;
+
+/// What we remember about a file between reads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FileState {
+    pub dev: u64,
+    pub ino: u64,
+    pub len: u64,
+    pub mtime_ns: i64,
+    /// Byte offset just past the last complete line consumed (plain files).
+    pub offset: u64,
+}
+
+impl FileState {
+    pub fn from_metadata(m: &std::fs::Metadata) -> FileState {
+        FileState {
+            dev: m.dev(),
+            ino: m.ino(),
+            len: m.len(),
+            mtime_ns: m.mtime() * 1_000_000_000 + m.mtime_nsec(),
+            offset: 0,
+        }
+    }
+
+    /// Same file, same size, same mtime: nothing to read.
+    pub fn unchanged(&self, other: &FileState) -> bool {
+        self.dev == other.dev
+            && self.ino == other.ino
+            && self.len == other.len
+            && self.mtime_ns == other.mtime_ns
+    }
+
+    /// Last modification, unix ms.
+    pub fn mtime_ms(&self) -> i64 {
+        self.mtime_ns.div_euclid(1_000_000)
+    }
+}
+
+/// A parsed file: its record plus where reading stopped.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ParsedFile {
+    pub state: FileState,
+    pub record: RolloutRecord,
+}
+
+/// Result of `read_rollout`.
+#[derive(Debug)]
+pub enum ReadOutcome {
+    /// Same identity, size and mtime as `prev`.
+    Unchanged,
+    /// New or updated contents; `bytes_read` counts bytes taken from disk (decompressed input
+    /// for `.zst`), which is what the "re-read only the appended bytes" test measures.
+    Updated { parsed: ParsedFile, bytes_read: u64 },
+}
+
+/// Read (or continue reading) one rollout file.
+pub fn read_rollout(
+    path: &Path,
+    compressed: bool,
+    prev: Option<&ParsedFile>,
+) -> io::Result<ReadOutcome> {
+    let mut file = File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    let mut state = FileState::from_metadata(&meta);
+    if let Some(p) = prev {
+        if p.state.unchanged(&state) {
+            return Ok(ReadOutcome::Unchanged);
+        }
+    }
+    if compressed {
+        let decoder = zstd::stream::read::Decoder::new(file)?;
+        let mut record = RolloutRecord::default();
+        let (_, read) = feed_reader(decoder, &mut record, true)?;
+        state.offset = state.len;
+        return Ok(ReadOutcome::Updated {
+            parsed: ParsedFile { state, record },
+            bytes_read: read,
+        });
+    }
+    // Continue from the saved offset only if this is still the same file and it did not
+    // shrink below what we consumed (a rewrite in place or truncation forces a full re-read).
+    let resume = prev.filter(|p| {
+        p.state.dev == state.dev && p.state.ino == state.ino && state.len >= p.state.offset
+    });
+    let (mut record, start) = match resume {
+        Some(p) => (p.record.clone(), p.state.offset),
+        None => (RolloutRecord::default(), 0),
+    };
+    if start > 0 {
+        file.seek(SeekFrom::Start(start))?;
+    }
+    let (consumed, read) = feed_reader(file, &mut record, false)?;
+    state.offset = start + consumed;
+    Ok(ReadOutcome::Updated {
+        parsed: ParsedFile { state, record },
+        bytes_read: read,
+    })
+}
+
+/// Parse a complete in-memory file (tests, fuzzing): same rules as reading from disk.
+pub fn parse_bytes(bytes: &[u8]) -> (RolloutRecord, u64) {
+    let mut record = RolloutRecord::default();
+    let mut splitter = LineSplitter::new(&mut record);
+    splitter.feed(bytes);
+    let consumed = splitter.consumed;
+    (record, consumed)
+}
+
+/// Stream `reader` through the line splitter. Returns (bytes consumed through the last
+/// newline, bytes read). With `finish_partial`, a final line without `\n` is used as well
+/// (compressed files are complete; plain files may still be being written).
+fn feed_reader(
+    mut reader: impl Read,
+    record: &mut RolloutRecord,
+    finish_partial: bool,
+) -> io::Result<(u64, u64)> {
+    let mut buf = vec![0u8; CHUNK];
+    let mut splitter = LineSplitter::new(record);
+    let mut read_total = 0u64;
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        read_total += n as u64;
+        splitter.feed(&buf[..n]);
+    }
+    if finish_partial {
+        splitter.finish();
+    }
+    Ok((splitter.consumed, read_total))
+}
+
+/// Splits a byte stream into lines, deciding per line whether to parse it.
+struct LineSplitter<'r> {
+    record: &'r mut RolloutRecord,
+    /// The current line's bytes when it spans chunks (only while it may matter).
+    carry: Vec<u8>,
+    /// The current line was judged irrelevant (or too long): drop bytes until its newline.
+    skipping: bool,
+    /// The current (long) line's prefix was already classified as relevant.
+    decided: bool,
+    /// Bytes fed so far.
+    fed: u64,
+    /// Bytes through the last newline.
+    consumed: u64,
+}
+
+impl<'r> LineSplitter<'r> {
+    fn new(record: &'r mut RolloutRecord) -> Self {
+        LineSplitter {
+            record,
+            carry: Vec::new(),
+            skipping: false,
+            decided: false,
+            fed: 0,
+            consumed: 0,
+        }
+    }
+
+    fn feed(&mut self, chunk: &[u8]) {
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', chunk) {
+            let piece = &chunk[start..nl];
+            if self.skipping {
+                // The tail of an irrelevant or oversize line: nothing to do.
+            } else if self.carry.is_empty() {
+                self.handle_line(piece);
+            } else if self.carry.len() + piece.len() <= MAX_LINE {
+                let mut line = std::mem::take(&mut self.carry);
+                line.extend_from_slice(piece);
+                self.handle_line(&line);
+                line.clear();
+                self.carry = line;
+            } else {
+                self.oversize();
+            }
+            self.end_line();
+            self.consumed = self.fed + nl as u64 + 1;
+            start = nl + 1;
+        }
+        let rest = &chunk[start..];
+        if !self.skipping && !rest.is_empty() {
+            self.carry.extend_from_slice(rest);
+            if !self.decided && self.carry.len() >= DECIDE_AT {
+                match classify(&self.carry) {
+                    Quick::Skip => {
+                        self.skipping = true;
+                        self.carry.clear();
+                    }
+                    Quick::Parse => self.decided = true,
+                }
+            }
+            if self.carry.len() > MAX_LINE {
+                self.oversize();
+            }
+        }
+        self.fed += chunk.len() as u64;
+    }
+
+    /// End of input for a complete (compressed) file: a last line without `\n` still counts.
+    fn finish(&mut self) {
+        if !self.skipping && !self.carry.is_empty() {
+            let line = std::mem::take(&mut self.carry);
+            self.handle_line(&line);
+        }
+        self.end_line();
+    }
+
+    fn end_line(&mut self) {
+        self.skipping = false;
+        self.decided = false;
+        self.carry.clear();
+        if self.carry.capacity() > 4 * DECIDE_AT {
+            self.carry.shrink_to(DECIDE_AT);
+        }
+    }
+
+    fn handle_line(&mut self, line: &[u8]) {
+        if classify(line) == Quick::Parse {
+            self.record.apply_line(line);
+        }
+    }
+
+    /// A relevant line exceeded `MAX_LINE`: keep what its prefix tells, skip the rest.
+    fn oversize(&mut self) {
+        if let Some(synthetic) = salvage(&self.carry) {
+            self.record.apply_line(&synthetic);
+        }
+        self.carry.clear();
+        self.skipping = true;
+    }
+}
+
+/// Rebuild a small line from the prefix of a huge user message (inline images make them
+/// huge; the text comes first). Returns `None` when the prefix is not a user message.
+fn salvage(prefix: &[u8]) -> Option<Vec<u8>> {
+    use memchr::memmem::find;
+    let head = &prefix[..prefix.len().min(DECIDE_AT)];
+    let (key, build): (&[u8], fn(&[u8]) -> Vec<u8>) = if find(head, b"\"type\":\"user_message\"")
+        .is_some()
+    {
+        (b"\"message\":\"", |s| {
+            [
+                &br#"{"type":"event_msg","payload":{"type":"user_message","message":""#[..],
+                s,
+                br#"","images":[null]}}"#,
+            ]
+            .concat()
+        })
+    } else if find(head, b"\"type\":\"UserMessage\"").is_some() {
+        (b"\"text\":\"", |s| {
+            [&br#"{"type":"event_msg","payload":{"type":"item_completed","item":{"type":"UserMessage","content":[{"type":"text","text":""#[..], s, br#""},{"type":"image"}]}}}"#].concat()
+        })
+    } else if find(head, b"\"role\":\"user\"").is_some() {
+        (b"\"text\":\"", |s| {
+            [&br#"{"type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":""#[..], s, br#""},{"type":"input_image"}]}}"#].concat()
+        })
+    } else {
+        return None;
+    };
+    let start = find(prefix, key)? + key.len();
+    let raw = json_string_body(&prefix[start..]);
+    Some(build(raw))
+}
+
+/// The escaped body of a JSON string starting at `s` (just after its opening quote), cut
+/// safely if the closing quote is not in `s`.
+fn json_string_body(s: &[u8]) -> &[u8] {
+    // Every index the loop stops at is outside an escape sequence, hence a safe cut point.
+    let mut i = 0;
+    let mut safe = 0;
+    while i < s.len() {
+        safe = i;
+        match s[i] {
+            b'\\' if s.get(i + 1) == Some(&b'u') => i += 6,
+            b'\\' => i += 2,
+            b'"' => return &s[..i],
+            _ => i += 1,
+        }
+    }
+    if i == s.len() {
+        safe = i;
+    }
+    // Unterminated: also avoid ending inside a UTF-8 sequence.
+    match std::str::from_utf8(&s[..safe]) {
+        Ok(_) => &s[..safe],
+        Err(e) => &s[..e.valid_up_to()],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const USER: &str = r#"{"timestamp":"2026-01-01T00:00:00.000Z","type":"event_msg","payload":{"type":"user_message","message":"first prompt"}}"#;
+
+    #[test]
+    fn partial_last_line_is_not_consumed() {
+        let data = format!("{USER}\n{}", &USER[..40]);
+        let (r, consumed) = parse_bytes(data.as_bytes());
+        assert_eq!(consumed as usize, USER.len() + 1);
+        assert_eq!(r.real_prompts().count, 1);
+    }
+
+    #[test]
+    fn huge_irrelevant_line_is_skipped_and_huge_prompt_salvaged() {
+        let blob = "A".repeat(MAX_LINE + 10);
+        let reasoning = format!(
+            r#"{{"timestamp":"2026-01-01T00:00:00.000Z","type":"response_item","payload":{{"type":"reasoning","encrypted_content":"{blob}"}}}}"#
+        );
+        let image = format!(
+            r#"{{"timestamp":"2026-01-01T00:00:00.000Z","type":"event_msg","payload":{{"type":"user_message","message":"look at \"this\" screenshot","images":["data:image/png;base64,{blob}"]}}}}"#
+        );
+        let data = format!("{reasoning}\n{image}\n{USER}\n");
+        let mut record = RolloutRecord::default();
+        let mut s = LineSplitter::new(&mut record);
+        for chunk in data.as_bytes().chunks(CHUNK) {
+            s.feed(chunk);
+        }
+        assert_eq!(s.consumed as usize, data.len());
+        assert!(s.carry.capacity() <= MAX_LINE + CHUNK);
+        let texts: Vec<_> = record
+            .real_prompts()
+            .iter()
+            .map(|p| p.text.clone())
+            .collect();
+        assert_eq!(texts, vec!["look at \"this\" screenshot", "first prompt"]);
+    }
+
+    #[test]
+    fn unterminated_string_body_is_cut_safely() {
+        assert_eq!(json_string_body(br#"abc\"d" rest"#), br#"abc\"d"#);
+        let cut = json_string_body("é\\u00".as_bytes());
+        assert!(std::str::from_utf8(cut).is_ok());
+        assert!(!cut.contains(&b'\\'));
+    }
+}

@@ -1,0 +1,284 @@
+//! The socket side: accept loop, per-connection JSON-lines sessions, limits.
+//!
+//! Limits (daemon-practices §7.3): at most `MAX_CONNECTIONS` at once (excess connections get
+//! a `busy` error line, never a hang); request lines capped at 1 MiB; a client must say
+//! hello within `HELLO_TIMEOUT` and may idle `IDLE_TIMEOUT` between requests; writes time out
+//! so a client that reads nothing cannot pin a task. Connections from other uids are dropped.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use codexd_proto::{
+    ErrorKind, Hello, HelloLine, MAX_REQUEST_LINE, PROTOCOL_VERSION, Request, RequestEnvelope,
+    Response,
+};
+use interprocess::local_socket::tokio::{Listener, Stream};
+use interprocess::local_socket::traits::tokio::Listener as _;
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::{Semaphore, watch};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::commands;
+use crate::engine::Shared;
+
+pub const MAX_CONNECTIONS: usize = 128;
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a request waits for the initial scan before being told to retry.
+const READY_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Accept connections until `cancel` fires; then wait (bounded) for in-flight requests.
+pub async fn serve(
+    listener: Listener,
+    shared: Arc<Shared>,
+    ready: watch::Receiver<bool>,
+    cancel: CancellationToken,
+) {
+    let tracker = TaskTracker::new();
+    let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let mut backoff = Duration::from_millis(10);
+    loop {
+        let accepted = tokio::select! {
+            _ = cancel.cancelled() => break,
+            a = listener.accept() => a,
+        };
+        let stream = match accepted {
+            Ok(s) => {
+                backoff = Duration::from_millis(10);
+                s
+            }
+            Err(e) => {
+                // EMFILE and friends: back off instead of spinning (mini-redis).
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(1));
+                continue;
+            }
+        };
+        if !peer_is_us(&stream) {
+            continue;
+        }
+        let permit = permits.clone().try_acquire_owned();
+        let shared = shared.clone();
+        let ready = ready.clone();
+        let cancel = cancel.clone();
+        tracker.spawn(async move {
+            match permit {
+                Ok(_permit) => connection(stream, shared, ready, cancel).await,
+                Err(_) => {
+                    let r = Response::error(
+                        0,
+                        ErrorKind::Busy,
+                        format!("codexd is serving {MAX_CONNECTIONS} connections; retry shortly"),
+                    );
+                    let mut s = stream;
+                    let _ = write_line(&mut s, &r).await;
+                }
+            }
+        });
+    }
+    tracker.close();
+    if tokio::time::timeout(Duration::from_secs(5), tracker.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some connections did not finish within 5 s; closing them");
+    }
+}
+
+fn peer_is_us(stream: &Stream) -> bool {
+    use interprocess::local_socket::traits::StreamCommon as _;
+    let me = codexd_proto::socket::current_uid();
+    match stream.peer_creds() {
+        Ok(creds) => match creds.euid() {
+            Some(uid) if uid == me => true,
+            Some(uid) => {
+                tracing::warn!(peer_uid = uid, "dropping connection from another user");
+                false
+            }
+            None => true,
+        },
+        // Platforms without peer credentials rely on the 0700 directory.
+        Err(_) => true,
+    }
+}
+
+async fn write_line<W: AsyncWriteExt + Unpin, T: serde::Serialize>(
+    w: &mut W,
+    value: &T,
+) -> std::io::Result<()> {
+    let mut line = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+    line.push(b'\n');
+    tokio::time::timeout(WRITE_TIMEOUT, async {
+        w.write_all(&line).await?;
+        w.flush().await
+    })
+    .await
+    .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "client is not reading"))?
+}
+
+/// Read one line of at most `max` bytes. `Ok(None)` at EOF; an over-long line is consumed
+/// up to its newline and reported as `Err(TooLong)` so the connection can answer and go on.
+pub async fn read_line_capped<R: AsyncBufRead + Unpin>(
+    r: &mut R,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> Result<Option<()>, LineError> {
+    buf.clear();
+    let mut too_long = false;
+    loop {
+        let available = r.fill_buf().await.map_err(LineError::Io)?;
+        if available.is_empty() {
+            return if buf.is_empty() && !too_long {
+                Ok(None)
+            } else {
+                Err(LineError::Eof)
+            };
+        }
+        match memchr::memchr(b'\n', available) {
+            Some(i) => {
+                if !too_long && buf.len() + i <= max {
+                    buf.extend_from_slice(&available[..i]);
+                }
+                too_long |= buf.len() + i > max;
+                r.consume(i + 1);
+                return if too_long {
+                    Err(LineError::TooLong)
+                } else {
+                    Ok(Some(()))
+                };
+            }
+            None => {
+                let n = available.len();
+                if !too_long && buf.len() + n <= max {
+                    buf.extend_from_slice(available);
+                } else {
+                    too_long = true;
+                    buf.clear();
+                }
+                r.consume(n);
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum LineError {
+    Io(std::io::Error),
+    TooLong,
+    /// The peer closed in the middle of a line.
+    Eof,
+}
+
+async fn connection(
+    stream: Stream,
+    shared: Arc<Shared>,
+    mut ready: watch::Receiver<bool>,
+    cancel: CancellationToken,
+) {
+    let (rd, mut wr) = tokio::io::split(stream);
+    let mut rd = BufReader::with_capacity(64 * 1024, rd);
+    let mut buf = Vec::new();
+    let mut first = true;
+    loop {
+        let timeout = if first { HELLO_TIMEOUT } else { IDLE_TIMEOUT };
+        let read = tokio::select! {
+            _ = cancel.cancelled() => return,
+            r = tokio::time::timeout(timeout, read_line_capped(&mut rd, &mut buf, MAX_REQUEST_LINE)) => r,
+        };
+        let response = match read {
+            Err(_) => return, // idle: close quietly
+            Ok(Ok(None)) | Ok(Err(LineError::Io(_))) | Ok(Err(LineError::Eof)) => return,
+            Ok(Err(LineError::TooLong)) => Response::error(
+                0,
+                ErrorKind::BadRequest,
+                format!("request line longer than {MAX_REQUEST_LINE} bytes"),
+            ),
+            Ok(Ok(Some(()))) => {
+                let line = buf.trim_ascii();
+                if line.is_empty() {
+                    continue;
+                }
+                if first {
+                    first = false;
+                    if let Ok(h) = serde_json::from_slice::<HelloLine>(line) {
+                        let mut mine = Hello::new("codexd");
+                        mine.pid = Some(std::process::id());
+                        if write_line(&mut wr, &HelloLine { hello: mine })
+                            .await
+                            .is_err()
+                        {
+                            return;
+                        }
+                        if h.hello.protocol != PROTOCOL_VERSION {
+                            tracing::info!(client = %h.hello.version, protocol = h.hello.protocol, "client speaks another protocol");
+                        }
+                        continue;
+                    }
+                }
+                match serde_json::from_slice::<RequestEnvelope>(line) {
+                    Ok(env) => answer(env, &shared, &mut ready, &cancel).await,
+                    Err(e) => bad_request(line, &e),
+                }
+            }
+        };
+        if write_line(&mut wr, &response).await.is_err() {
+            return;
+        }
+    }
+}
+
+fn bad_request(line: &[u8], e: &serde_json::Error) -> Response {
+    let id = serde_json::from_slice::<serde_json::Value>(line)
+        .ok()
+        .and_then(|v| v.get("id").and_then(serde_json::Value::as_u64))
+        .unwrap_or(0);
+    let known = Request::NAMES.join(", ");
+    Response::error(
+        id,
+        ErrorKind::BadRequest,
+        format!("cannot understand request: {e} (requests: {known})"),
+    )
+}
+
+async fn answer(
+    env: RequestEnvelope,
+    shared: &Arc<Shared>,
+    ready: &mut watch::Receiver<bool>,
+    cancel: &CancellationToken,
+) -> Response {
+    let id = env.id;
+    let is_status = matches!(env.request, Request::Status(_) | Request::Shutdown(_));
+    // Status and shutdown answer even while the first scan runs; the rest wait for it.
+    if !is_status && !*ready.borrow() {
+        let waited = tokio::time::timeout(READY_TIMEOUT, ready.wait_for(|r| *r)).await;
+        if !matches!(waited, Ok(Ok(_))) {
+            return Response::error(
+                id,
+                ErrorKind::Busy,
+                "codexd is still indexing; retry shortly",
+            );
+        }
+    }
+    let shutdown = matches!(env.request, Request::Shutdown(_));
+    let shared2 = shared.clone();
+    let result =
+        tokio::task::spawn_blocking(move || commands::dispatch(&shared2, id, env.request)).await;
+    if shutdown {
+        cancel.cancel();
+    }
+    match result {
+        Ok(r) => r,
+        // A panicking handler must not take the daemon down (rust-analyzer's catch_unwind).
+        Err(e) => {
+            tracing::error!(error = %e, "request handler panicked");
+            Response::error(
+                id,
+                ErrorKind::Internal,
+                "internal error while answering; see the daemon's log",
+            )
+        }
+    }
+}

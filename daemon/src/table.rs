@@ -1,0 +1,493 @@
+//! The routing table: every rollout file we know, grouped into threads, plus the names from
+//! `session_index.jsonl` and the user-owned fields from the registry.
+//!
+//! Architecture invariant: the table does no IO. The scanner reads files and hands finished
+//! [`ParsedFile`]s in; the table only merges and derives. Every mutation bumps `generation`
+//! and records which threads changed, so the route index and the registry writer can follow.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use codexd_proto::{SessionDetail, SessionSummary, Status, TurnState, original_keywords};
+
+use crate::rollout::context::one_line;
+use crate::rollout::{ParsedFile, RolloutName};
+
+/// Summary used when a session has no real prompt (the original command's default).
+pub const DEFAULT_SUMMARY: &str = "Codex session";
+/// The original `task_summary` length.
+pub const SUMMARY_CHARS: usize = 100;
+
+/// One rollout file.
+#[derive(Clone, Debug)]
+pub struct FileEntry {
+    pub name: RolloutName,
+    pub archived: bool,
+    pub parsed: ParsedFile,
+}
+
+/// What the user told us about a thread (persisted in the registry).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UserState {
+    /// A status the user set, and when (unix ms). It holds until the rollout changes later.
+    pub status: Option<(Status, i64)>,
+    /// Registry fields we do not know (pins, tags, notes from newer versions or other tools),
+    /// kept verbatim so a round trip through codexd never drops them.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Knobs for deriving status.
+#[derive(Clone, Copy, Debug)]
+pub struct StatusPolicy {
+    /// A session changed within this window is `active` (ms).
+    pub active_window_ms: i64,
+}
+
+impl Default for StatusPolicy {
+    fn default() -> Self {
+        StatusPolicy {
+            active_window_ms: 7 * 24 * 3600 * 1000,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Table {
+    files: HashMap<PathBuf, FileEntry>,
+    threads: HashMap<String, BTreeSet<PathBuf>>,
+    names: HashMap<String, String>,
+    user: HashMap<String, UserState>,
+    /// Bumped on every change.
+    generation: u64,
+    /// Threads changed since the last `take_changed`.
+    changed: HashSet<String>,
+}
+
+/// A thread as the table sees it, borrowed.
+#[derive(Clone, Copy, Debug)]
+pub struct Thread<'a> {
+    pub id: &'a str,
+    pub path: &'a Path,
+    pub file: &'a FileEntry,
+    pub name: Option<&'a str>,
+    pub user: Option<&'a UserState>,
+    paths: &'a BTreeSet<PathBuf>,
+    files: &'a HashMap<PathBuf, FileEntry>,
+}
+
+impl Table {
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn thread_count(&self) -> usize {
+        self.threads.len()
+    }
+
+    pub fn file(&self, path: &Path) -> Option<&FileEntry> {
+        self.files.get(path)
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &PathBuf> {
+        self.files.keys()
+    }
+
+    fn touch(&mut self, thread: &str) {
+        self.generation += 1;
+        self.changed.insert(thread.to_owned());
+    }
+
+    /// Insert or replace a file's parsed contents.
+    pub fn upsert_file(&mut self, path: PathBuf, entry: FileEntry) {
+        let thread = entry.name.thread_id.clone();
+        if let Some(old) = self.files.get(&path) {
+            if old.name.thread_id != thread {
+                let old_thread = old.name.thread_id.clone();
+                self.remove_file(&path);
+                self.touch(&old_thread);
+            }
+        }
+        self.threads
+            .entry(thread.clone())
+            .or_default()
+            .insert(path.clone());
+        self.files.insert(path, entry);
+        self.touch(&thread);
+    }
+
+    /// Forget a file (deleted, renamed away, compressed away).
+    pub fn remove_file(&mut self, path: &Path) -> bool {
+        let Some(old) = self.files.remove(path) else {
+            return false;
+        };
+        let thread = old.name.thread_id;
+        if let Some(set) = self.threads.get_mut(&thread) {
+            set.remove(path);
+            if set.is_empty() {
+                self.threads.remove(&thread);
+            }
+        }
+        self.touch(&thread);
+        true
+    }
+
+    /// Forget every file under `dir` (a directory was removed or renamed away).
+    pub fn remove_under(&mut self, dir: &Path) -> usize {
+        let gone: Vec<PathBuf> = self
+            .files
+            .keys()
+            .filter(|p| p.starts_with(dir))
+            .cloned()
+            .collect();
+        for p in &gone {
+            self.remove_file(p);
+        }
+        gone.len()
+    }
+
+    /// Replace all thread names (session_index.jsonl was re-read).
+    pub fn set_names(&mut self, names: HashMap<String, String>) {
+        if names == self.names {
+            return;
+        }
+        let mut touched: HashSet<String> = HashSet::new();
+        for (id, name) in &names {
+            if self.names.get(id) != Some(name) {
+                touched.insert(id.clone());
+            }
+        }
+        for id in self.names.keys() {
+            if !names.contains_key(id) {
+                touched.insert(id.clone());
+            }
+        }
+        self.names = names;
+        for id in touched {
+            self.touch(&id);
+        }
+    }
+
+    /// Load user-owned state (from the registry at start).
+    pub fn set_user_states(&mut self, user: HashMap<String, UserState>) {
+        self.user = user;
+        self.generation += 1;
+        self.changed.extend(self.threads.keys().cloned());
+    }
+
+    pub fn user_states(&self) -> &HashMap<String, UserState> {
+        &self.user
+    }
+
+    /// Record a user-set status.
+    pub fn set_user_status(&mut self, id: &str, status: Status, now_ms: i64) {
+        self.user.entry(id.to_owned()).or_default().status = Some((status, now_ms));
+        self.touch(id);
+    }
+
+    /// Threads changed since the last call.
+    pub fn take_changed(&mut self) -> HashSet<String> {
+        std::mem::take(&mut self.changed)
+    }
+
+    pub fn thread(&self, id: &str) -> Option<Thread<'_>> {
+        let (id, paths) = self.threads.get_key_value(id)?;
+        let path = current_file(paths, &self.files)?;
+        Some(Thread {
+            id,
+            path,
+            file: &self.files[path],
+            name: self.names.get(id.as_str()).map(String::as_str),
+            user: self.user.get(id.as_str()),
+            paths,
+            files: &self.files,
+        })
+    }
+
+    pub fn threads(&self) -> impl Iterator<Item = Thread<'_>> {
+        self.threads.keys().filter_map(|id| self.thread(id))
+    }
+
+    /// Resolve `show`'s argument: a full id, a unique prefix (case-insensitive), or an exact
+    /// thread name. `Err(candidates)` when ambiguous; `Ok(None)` when nothing matches.
+    pub fn resolve(&self, query: &str) -> Result<Option<Thread<'_>>, Vec<Thread<'_>>> {
+        let q = query.trim();
+        if q.is_empty() {
+            return Ok(None);
+        }
+        let lower = q.to_ascii_lowercase();
+        if let Some(t) = self.thread(&lower) {
+            return Ok(Some(t));
+        }
+        let mut by_prefix: Vec<Thread<'_>> = self
+            .threads
+            .keys()
+            .filter(|id| id.starts_with(&lower))
+            .filter_map(|id| self.thread(id))
+            .collect();
+        if by_prefix.len() == 1 {
+            return Ok(by_prefix.pop());
+        }
+        if by_prefix.len() > 1 {
+            by_prefix.sort_by(|a, b| b.updated_ms().cmp(&a.updated_ms()));
+            return Err(by_prefix);
+        }
+        let mut by_name: Vec<Thread<'_>> = self
+            .threads()
+            .filter(|t| t.title_name() == Some(q))
+            .collect();
+        match by_name.len() {
+            0 => Ok(None),
+            1 => Ok(by_name.pop()),
+            _ => {
+                by_name.sort_by(|a, b| b.updated_ms().cmp(&a.updated_ms()));
+                Err(by_name)
+            }
+        }
+    }
+}
+
+/// The file that represents a thread now. A plain file beats its `.zst` twin (Codex's rule:
+/// the plain one is newer, being the decompressed-for-append copy); among reverted copies the
+/// most recently written wins (Codex consults its SQLite for this; mtime is what disk says).
+/// Ties go to the plain file.
+fn current_file<'a>(
+    paths: &'a BTreeSet<PathBuf>,
+    files: &'a HashMap<PathBuf, FileEntry>,
+) -> Option<&'a Path> {
+    paths
+        .iter()
+        .filter(|p| {
+            let e = &files[*p];
+            !(e.name.compressed && paths.contains(&p.with_extension("")))
+        })
+        .max_by_key(|p| {
+            let e = &files[*p];
+            (e.parsed.state.mtime_ns, !e.name.compressed)
+        })
+        .map(PathBuf::as_path)
+}
+
+impl<'a> Thread<'a> {
+    pub fn record(&self) -> &'a crate::rollout::RolloutRecord {
+        &self.file.parsed.record
+    }
+
+    /// Last change of the current file (unix ms).
+    pub fn updated_ms(&self) -> i64 {
+        self.file.parsed.state.mtime_ms()
+    }
+
+    /// Session start (unix ms): header time, else first line, else the name's time.
+    pub fn created_ms(&self) -> Option<i64> {
+        let r = self.record();
+        r.meta
+            .created_ms
+            .or(r.first_line_ms)
+            .or_else(|| crate::rollout::name::name_time_ms(&self.file.name.time))
+    }
+
+    /// The name a person gave the thread, if any.
+    pub fn title_name(&self) -> Option<&'a str> {
+        self.name.or(self.record().name.as_deref())
+    }
+
+    /// The file this one inherits its history prefix from (paginated forks/reverts with a
+    /// `history_base` naming another rollout of the same thread).
+    fn base_file(&self) -> Option<&'a FileEntry> {
+        let (base_id, _) = self.record().meta.history_base.as_ref()?;
+        self.paths
+            .iter()
+            .filter(|p| p.as_path() != self.path)
+            .map(|p| &self.files[p])
+            .find(|f| f.name.rollout_id.as_deref().unwrap_or(&f.name.thread_id) == base_id)
+    }
+
+    /// Every real prompt in order: the inherited prefix (if any), then this file's own.
+    pub fn prompts(&self) -> Vec<&'a crate::rollout::Prompt> {
+        let mut out = Vec::new();
+        if let Some(base) = self.base_file() {
+            let end = self.record().meta.history_base.as_ref().and_then(|(_, e)| *e);
+            out.extend(base.parsed.record.real_prompts().iter().filter(|p| match (p.ordinal, end) {
+                (Some(o), Some(e)) => o < e,
+                _ => true,
+            }));
+        }
+        out.extend(self.record().real_prompts().iter());
+        out
+    }
+
+    /// How many real prompts the thread has had (own count includes those no longer held).
+    pub fn prompt_count(&self) -> usize {
+        let own = self.record().real_prompts();
+        self.prompts().len() - own.iter().count() + own.count
+    }
+
+    pub fn first_prompt(&self) -> Option<&'a str> {
+        self.prompts().first().map(|p| p.text.as_str())
+    }
+
+    /// The original command's `task_summary`: first real prompt, one line, ≤ 100 chars.
+    pub fn task_summary(&self) -> String {
+        match self.first_prompt() {
+            Some(p) => {
+                let s = one_line(p, SUMMARY_CHARS);
+                if s.is_empty() {
+                    DEFAULT_SUMMARY.to_owned()
+                } else {
+                    s
+                }
+            }
+            None => DEFAULT_SUMMARY.to_owned(),
+        }
+    }
+
+    pub fn title(&self) -> String {
+        match self.title_name() {
+            Some(n) => one_line(n, SUMMARY_CHARS),
+            None => self.task_summary(),
+        }
+    }
+
+    pub fn has_prompt(&self) -> bool {
+        self.first_prompt().is_some() || self.title_name().is_some()
+    }
+
+    /// Source label; absent means interactive (Codex treats a missing source as `vscode`).
+    pub fn source(&self) -> &'a str {
+        self.record().meta.source.as_deref().unwrap_or("unknown")
+    }
+
+    /// Exec, MCP and sub-agent threads are not conversations a person resumes.
+    pub fn interactive(&self) -> bool {
+        !matches!(self.source(), "exec" | "mcp" | "subagent" | "internal")
+    }
+
+    pub fn archived(&self) -> bool {
+        self.file.archived
+    }
+
+    /// The user's status if it still holds (the rollout has not changed since it was set).
+    pub fn user_status(&self) -> Option<Status> {
+        let (status, set_at) = self.user?.status?;
+        (set_at >= self.updated_ms()).then_some(status)
+    }
+
+    /// Status as the original command understood it (see ARCHITECTURE.md "Status").
+    pub fn status(&self, now_ms: i64, policy: StatusPolicy) -> Status {
+        if self.archived() {
+            return Status::Archived;
+        }
+        if let Some(s) = self.user_status() {
+            return s;
+        }
+        if now_ms - self.updated_ms() < policy.active_window_ms {
+            return Status::Active;
+        }
+        match self.record().turn_state {
+            TurnState::Aborted | TurnState::Errored | TurnState::InProgress => Status::Failed,
+            TurnState::Completed | TurnState::None => Status::Completed,
+        }
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &'a PathBuf> {
+        self.paths.iter()
+    }
+
+    pub fn summary(&self, now_ms: i64, policy: StatusPolicy) -> SessionSummary {
+        let r = self.record();
+        SessionSummary {
+            id: self.id.to_owned(),
+            name: self.title_name().map(str::to_owned),
+            task_summary: self.task_summary(),
+            title: self.title(),
+            status: self.status(now_ms, policy),
+            last_used: format_secs(self.updated_ms()),
+            created: self.created_ms().map(format_millis),
+            cwd: r.cwd().map(str::to_owned),
+            git_branch: r.meta.git_branch.clone(),
+            source: self.source().to_owned(),
+            interactive: self.interactive(),
+            archived: self.archived(),
+            path: self.path.display().to_string(),
+        }
+    }
+
+    pub fn detail(&self, now_ms: i64, policy: StatusPolicy) -> SessionDetail {
+        let r = self.record();
+        // The first prompt and the five latest, oldest first.
+        let all: Vec<&str> = self.prompts().iter().map(|p| p.text.as_str()).collect();
+        let mut shown: Vec<String> = Vec::new();
+        if let Some(first) = all.first() {
+            shown.push(first.to_string());
+        }
+        let tail_start = all.len().saturating_sub(5).max(1);
+        shown.extend(all.iter().skip(tail_start).map(|s| s.to_string()));
+        let summary = self.summary(now_ms, policy);
+        let resume_command = resume_command(r.cwd(), self.id);
+        SessionDetail {
+            turn_state: r.turn_state,
+            prompt_count: self.prompt_count(),
+            prompts: shown,
+            model: r.model.clone(),
+            cli_version: r.meta.cli_version.clone(),
+            originator: r.meta.originator.clone(),
+            git_origin: r.meta.git_origin.clone(),
+            git_commit: r.meta.git_commit.clone(),
+            tokens_total: r.tokens_total,
+            paths: self.paths.iter().map(|p| p.display().to_string()).collect(),
+            status_set_by_user: self.user_status().is_some(),
+            resume_command,
+            summary,
+        }
+    }
+
+    /// The original command's keywords for the registry.
+    pub fn keywords(&self) -> Vec<String> {
+        original_keywords(&self.task_summary())
+    }
+}
+
+/// `cd <cwd> && codex resume <id>` with the directory shell-quoted.
+pub fn resume_command(cwd: Option<&str>, id: &str) -> String {
+    match cwd {
+        Some(dir) => format!("cd {} && codex resume {id}", shell_quote(dir)),
+        None => format!("codex resume {id}"),
+    }
+}
+
+/// Quote for POSIX sh when needed.
+pub fn shell_quote(s: &str) -> String {
+    let safe = !s.is_empty()
+        && s.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b"/._-+=:,@%".contains(&c));
+    if safe {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// `YYYY-MM-DDThh:mm:ssZ`, the original command's `last_used` format.
+pub fn format_secs(ms: i64) -> String {
+    match jiff::Timestamp::from_millisecond(ms) {
+        Ok(t) => t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        Err(_) => "1970-01-01T00:00:00Z".to_owned(),
+    }
+}
+
+/// RFC 3339 with milliseconds, UTC.
+pub fn format_millis(ms: i64) -> String {
+    match jiff::Timestamp::from_millisecond(ms) {
+        Ok(t) => t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        Err(_) => "1970-01-01T00:00:00.000Z".to_owned(),
+    }
+}
+
+/// Now, unix ms.
+pub fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}

@@ -1,0 +1,132 @@
+//! Evaluates the router on the generated labeled set and prints a Markdown report.
+//!
+//! ```text
+//! route-eval [--sessions N] [--seed S]... [--calibrate [--calibration-seed S]]
+//!            [--min-coverage X] [--min-lead Y] [--failures N]
+//! ```
+//! Defaults: 2,000 sessions, seeds 1 (the calibration seed) and 2. `--calibrate` grid-searches
+//! the thresholds on the calibration seed and evaluates every seed with the result; otherwise
+//! the built-in [`Thresholds::CALIBRATED`] are used. Build with `--release` for latency numbers.
+
+use std::process::ExitCode;
+
+use codexd_route::Thresholds;
+use codexd_route::eval::{EvalConfig, calibrate, evaluate, generate};
+
+struct Args {
+    sessions: usize,
+    seeds: Vec<u64>,
+    calibrate: bool,
+    calibration_seed: u64,
+    thresholds: Thresholds,
+    failures: usize,
+}
+
+fn parse() -> Result<Args, String> {
+    let mut a = Args {
+        sessions: 2_000,
+        seeds: Vec::new(),
+        calibrate: false,
+        calibration_seed: 1,
+        thresholds: Thresholds::default(),
+        failures: 0,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
+        match flag.as_str() {
+            "--sessions" => a.sessions = num(&value(&flag)?)?,
+            "--seed" => a.seeds.push(num(&value(&flag)?)?),
+            "--calibrate" => a.calibrate = true,
+            "--calibration-seed" => a.calibration_seed = num(&value(&flag)?)?,
+            "--min-coverage" => a.thresholds.min_coverage = num(&value(&flag)?)?,
+            "--min-lead" => a.thresholds.min_lead = num(&value(&flag)?)?,
+            "--failures" => a.failures = num(&value(&flag)?)?,
+            "-h" | "--help" => {
+                return Err(
+                    "usage: route-eval [--sessions N] [--seed S]... [--calibrate] \
+                            [--calibration-seed S] [--min-coverage X] [--min-lead Y] \
+                            [--failures N]"
+                        .to_owned(),
+                );
+            }
+            other => return Err(format!("unknown argument {other:?} (try --help)")),
+        }
+    }
+    if a.seeds.is_empty() {
+        a.seeds = vec![1, 2];
+    }
+    Ok(a)
+}
+
+fn num<T: std::str::FromStr>(s: &str) -> Result<T, String> {
+    s.parse().map_err(|_| format!("not a number: {s:?}"))
+}
+
+fn main() -> ExitCode {
+    let args = match parse() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut thresholds = args.thresholds;
+    if args.calibrate {
+        let set = generate(&EvalConfig::new(args.calibration_seed, args.sessions));
+        let c = calibrate(&set, &set.index());
+        println!(
+            "## Calibration (seed {}, {} sessions)\n\nbest: min coverage {:.2}, min lead {:.2} → \
+             top-1 {:.1}%, correct-new {:.1}%\n",
+            args.calibration_seed,
+            args.sessions,
+            c.thresholds.min_coverage,
+            c.thresholds.min_lead,
+            100.0 * c.top1,
+            100.0 * c.correct_new
+        );
+        println!("| min coverage | min lead | top-1 | correct-new |\n|---:|---:|---:|---:|");
+        for (t, a, b) in &c.best {
+            println!(
+                "| {:.2} | {:.2} | {:.1}% | {:.1}% |",
+                t.min_coverage,
+                t.min_lead,
+                100.0 * a,
+                100.0 * b
+            );
+        }
+        println!();
+        thresholds = c.thresholds;
+    }
+    println!("## Routing evaluation\n");
+    for &seed in &args.seeds {
+        let cfg = EvalConfig::new(seed, args.sessions);
+        let set = generate(&cfg);
+        let start = std::time::Instant::now();
+        let index = set.index();
+        let build_ms = start.elapsed().as_secs_f64() * 1e3;
+        let mut report = evaluate(&set, &index, &thresholds);
+        report.seed = seed;
+        report.build_ms = build_ms;
+        println!("{}", report.markdown());
+        for f in report.failures.iter().take(args.failures) {
+            println!(
+                "- {:?} {:?} (cwd {:?}) expect {:?} → {:?} ({:.2}): {}",
+                f.kind,
+                f.prompt,
+                f.cwd,
+                f.expect,
+                f.route.decision,
+                f.route.confidence,
+                f.route.reason
+            );
+            for h in f.route.candidates.iter().take(3) {
+                println!(
+                    "    {} {:.2} cov {:.2} {:?}",
+                    h.key, h.score, h.coverage, h.reasons
+                );
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
