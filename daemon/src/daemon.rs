@@ -133,10 +133,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     // Final flush, then remove our socket (only if nobody replaced it).
     let s = shared.clone();
     let _ = tokio::task::spawn_blocking(move || log_save(&s)).await;
-    if let (Some(ino), Ok(m)) = (bound_ino, std::fs::symlink_metadata(&socket)) {
-        if m.ino() == ino {
-            let _ = std::fs::remove_file(&socket);
-        }
+    if let (Some(ino), Ok(m)) = (bound_ino, std::fs::symlink_metadata(&socket))
+        && m.ino() == ino
+    {
+        let _ = std::fs::remove_file(&socket);
     }
     tracing::info!("codexd stopped");
     Ok(())

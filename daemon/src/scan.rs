@@ -34,6 +34,7 @@ struct Job {
     prev: Option<ParsedFile>,
 }
 
+#[allow(clippy::large_enum_variant)] // consumed right after it is produced
 enum JobResult {
     Updated(PathBuf, FileEntry, u64),
     Unchanged,
@@ -168,10 +169,11 @@ fn plan(eng: &Engine, stats: Vec<(Found, Option<FileState>)>, force: bool) -> Ve
     let mut jobs = Vec::new();
     for (found, st) in stats {
         let prev = eng.table.file(&found.path).filter(|_| !force);
-        if let (Some(prev), Some(st)) = (prev, st.as_ref()) {
-            if prev.parsed.state.unchanged(st) && prev.archived == found.archived {
-                continue;
-            }
+        if let (Some(prev), Some(st)) = (prev, st.as_ref())
+            && prev.parsed.state.unchanged(st)
+            && prev.archived == found.archived
+        {
+            continue;
         }
         jobs.push(Job {
             prev: prev.map(|p| p.parsed.clone()),

@@ -5,7 +5,7 @@
 //! [`ParsedFile`]s in; the table only merges and derives. Every mutation bumps `generation`
 //! and records which threads changed, so the route index and the registry writer can follow.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use codexd_proto::{SessionDetail, SessionSummary, Status, TurnState, original_keywords};
@@ -53,14 +53,60 @@ impl Default for StatusPolicy {
 
 #[derive(Debug, Default)]
 pub struct Table {
-    files: HashMap<PathBuf, FileEntry>,
-    threads: HashMap<String, BTreeSet<PathBuf>>,
+    /// Path → thread id. Files live inside their thread so that reading a thread (the hot
+    /// path of every request) never hashes a path: `Path`'s hash walks its components.
+    files: HashMap<PathBuf, String>,
+    threads: HashMap<String, ThreadFiles>,
     names: HashMap<String, String>,
     user: HashMap<String, UserState>,
     /// Bumped on every change.
     generation: u64,
     /// Threads changed since the last `take_changed`.
     changed: HashSet<String>,
+}
+
+/// The files of one thread, sorted by path. Almost always one, rarely a handful (reverts,
+/// a `.zst` twin), so a vector: a `BTreeMap` would allocate an 11-slot node per thread.
+#[derive(Debug, Default)]
+pub struct ThreadFiles(Vec<(PathBuf, FileEntry)>);
+
+impl ThreadFiles {
+    fn position(&self, path: &Path) -> Result<usize, usize> {
+        self.0.binary_search_by(|(p, _)| p.as_path().cmp(path))
+    }
+    pub fn get(&self, path: &Path) -> Option<&FileEntry> {
+        self.position(path).ok().map(|i| &self.0[i].1)
+    }
+    fn insert(&mut self, path: PathBuf, entry: FileEntry) {
+        match self.position(&path) {
+            Ok(i) => self.0[i].1 = entry,
+            Err(i) => {
+                // Exact growth: the default first allocation is four 700-byte slots.
+                self.0.reserve_exact(1);
+                self.0.insert(i, (path, entry));
+            }
+        }
+    }
+    fn remove(&mut self, path: &Path) {
+        if let Ok(i) = self.position(path) {
+            self.0.remove(i);
+        }
+    }
+    pub fn contains_key(&self, path: &Path) -> bool {
+        self.position(path).is_ok()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&PathBuf, &FileEntry)> {
+        self.0.iter().map(|(p, e)| (p, e))
+    }
+    pub fn keys(&self) -> impl Iterator<Item = &PathBuf> {
+        self.0.iter().map(|(p, _)| p)
+    }
 }
 
 /// A thread as the table sees it, borrowed.
@@ -71,8 +117,7 @@ pub struct Thread<'a> {
     pub file: &'a FileEntry,
     pub name: Option<&'a str>,
     pub user: Option<&'a UserState>,
-    paths: &'a BTreeSet<PathBuf>,
-    files: &'a HashMap<PathBuf, FileEntry>,
+    files: &'a ThreadFiles,
 }
 
 impl Table {
@@ -89,7 +134,8 @@ impl Table {
     }
 
     pub fn file(&self, path: &Path) -> Option<&FileEntry> {
-        self.files.get(path)
+        let tid = self.files.get(path)?;
+        self.threads.get(tid)?.get(path)
     }
 
     pub fn paths(&self) -> impl Iterator<Item = &PathBuf> {
@@ -104,27 +150,22 @@ impl Table {
     /// Insert or replace a file's parsed contents.
     pub fn upsert_file(&mut self, path: PathBuf, entry: FileEntry) {
         let thread = entry.name.thread_id.clone();
-        if let Some(old) = self.files.get(&path) {
-            if old.name.thread_id != thread {
-                let old_thread = old.name.thread_id.clone();
-                self.remove_file(&path);
-                self.touch(&old_thread);
-            }
+        if self.files.get(&path).is_some_and(|old| *old != thread) {
+            self.remove_file(&path);
         }
+        self.files.insert(path.clone(), thread.clone());
         self.threads
             .entry(thread.clone())
             .or_default()
-            .insert(path.clone());
-        self.files.insert(path, entry);
+            .insert(path, entry);
         self.touch(&thread);
     }
 
     /// Forget a file (deleted, renamed away, compressed away).
     pub fn remove_file(&mut self, path: &Path) -> bool {
-        let Some(old) = self.files.remove(path) else {
+        let Some(thread) = self.files.remove(path) else {
             return false;
         };
-        let thread = old.name.thread_id;
         if let Some(set) = self.threads.get_mut(&thread) {
             set.remove(path);
             if set.is_empty() {
@@ -194,16 +235,15 @@ impl Table {
     }
 
     pub fn thread(&self, id: &str) -> Option<Thread<'_>> {
-        let (id, paths) = self.threads.get_key_value(id)?;
-        let path = current_file(paths, &self.files)?;
+        let (id, files) = self.threads.get_key_value(id)?;
+        let (path, file) = current_file(files)?;
         Some(Thread {
             id,
             path,
-            file: &self.files[path],
+            file,
             name: self.names.get(id.as_str()).map(String::as_str),
             user: self.user.get(id.as_str()),
-            paths,
-            files: &self.files,
+            files,
         })
     }
 
@@ -232,7 +272,7 @@ impl Table {
             return Ok(by_prefix.pop());
         }
         if by_prefix.len() > 1 {
-            by_prefix.sort_by(|a, b| b.updated_ms().cmp(&a.updated_ms()));
+            by_prefix.sort_by_key(|t| std::cmp::Reverse(t.updated_ms()));
             return Err(by_prefix);
         }
         let mut by_name: Vec<Thread<'_>> = self
@@ -243,7 +283,7 @@ impl Table {
             0 => Ok(None),
             1 => Ok(by_name.pop()),
             _ => {
-                by_name.sort_by(|a, b| b.updated_ms().cmp(&a.updated_ms()));
+                by_name.sort_by_key(|t| std::cmp::Reverse(t.updated_ms()));
                 Err(by_name)
             }
         }
@@ -254,21 +294,16 @@ impl Table {
 /// the plain one is newer, being the decompressed-for-append copy); among reverted copies the
 /// most recently written wins (Codex consults its SQLite for this; mtime is what disk says).
 /// Ties go to the plain file.
-fn current_file<'a>(
-    paths: &'a BTreeSet<PathBuf>,
-    files: &'a HashMap<PathBuf, FileEntry>,
-) -> Option<&'a Path> {
-    paths
+fn current_file(files: &ThreadFiles) -> Option<(&Path, &FileEntry)> {
+    if files.len() == 1 {
+        return files.iter().next().map(|(p, e)| (p.as_path(), e));
+    }
+    files
         .iter()
-        .filter(|p| {
-            let e = &files[*p];
-            !(e.name.compressed && paths.contains(&p.with_extension("")))
-        })
-        .max_by_key(|p| {
-            let e = &files[*p];
-            (e.parsed.state.mtime_ns, !e.name.compressed)
-        })
-        .map(PathBuf::as_path)
+        // `x.jsonl.zst` loses to `x.jsonl` when both exist.
+        .filter(|(p, e)| !(e.name.compressed && files.contains_key(&p.with_extension(""))))
+        .max_by_key(|(_, e)| (e.parsed.state.mtime_ns, !e.name.compressed))
+        .map(|(p, e)| (p.as_path(), e))
 }
 
 impl<'a> Thread<'a> {
@@ -299,10 +334,10 @@ impl<'a> Thread<'a> {
     /// `history_base` naming another rollout of the same thread).
     fn base_file(&self) -> Option<&'a FileEntry> {
         let (base_id, _) = self.record().meta.history_base.as_ref()?;
-        self.paths
+        self.files
             .iter()
-            .filter(|p| p.as_path() != self.path)
-            .map(|p| &self.files[p])
+            .filter(|(p, _)| p.as_path() != self.path)
+            .map(|(_, f)| f)
             .find(|f| f.name.rollout_id.as_deref().unwrap_or(&f.name.thread_id) == base_id)
     }
 
@@ -310,10 +345,17 @@ impl<'a> Thread<'a> {
     pub fn prompts(&self) -> Vec<&'a crate::rollout::Prompt> {
         let mut out = Vec::new();
         if let Some(base) = self.base_file() {
-            let end = self.record().meta.history_base.as_ref().and_then(|(_, e)| *e);
-            out.extend(base.parsed.record.real_prompts().iter().filter(|p| match (p.ordinal, end) {
-                (Some(o), Some(e)) => o < e,
-                _ => true,
+            let end = self
+                .record()
+                .meta
+                .history_base
+                .as_ref()
+                .and_then(|(_, e)| *e);
+            out.extend(base.parsed.record.real_prompts().iter().filter(|p| {
+                match (p.ordinal, end) {
+                    (Some(o), Some(e)) => o < e,
+                    _ => true,
+                }
             }));
         }
         out.extend(self.record().real_prompts().iter());
@@ -353,7 +395,9 @@ impl<'a> Thread<'a> {
     }
 
     pub fn has_prompt(&self) -> bool {
-        self.first_prompt().is_some() || self.title_name().is_some()
+        !self.record().real_prompts().is_empty()
+            || self.title_name().is_some()
+            || self.first_prompt().is_some()
     }
 
     /// Source label; absent means interactive (Codex treats a missing source as `vscode`).
@@ -394,7 +438,7 @@ impl<'a> Thread<'a> {
     }
 
     pub fn paths(&self) -> impl Iterator<Item = &'a PathBuf> {
-        self.paths.iter()
+        self.files.keys()
     }
 
     pub fn summary(&self, now_ms: i64, policy: StatusPolicy) -> SessionSummary {
@@ -438,7 +482,7 @@ impl<'a> Thread<'a> {
             git_origin: r.meta.git_origin.clone(),
             git_commit: r.meta.git_commit.clone(),
             tokens_total: r.tokens_total,
-            paths: self.paths.iter().map(|p| p.display().to_string()).collect(),
+            paths: self.files.keys().map(|p| p.display().to_string()).collect(),
             status_set_by_user: self.user_status().is_some(),
             resume_command,
             summary,

@@ -40,7 +40,10 @@ fn check_against_manifest(home: &Path, manifest: &Manifest) {
     for s in &manifest.sessions {
         let e = &s.expected;
         let Some(t) = eng.table.thread(&e.id) else {
-            failures.push(format!("{}: missing ({:?}, {:?})", e.id, s.format, s.pitfall));
+            failures.push(format!(
+                "{}: missing ({:?}, {:?})",
+                e.id, s.format, s.pitfall
+            ));
             continue;
         };
         let r = t.record();
@@ -55,33 +58,60 @@ fn check_against_manifest(home: &Path, manifest: &Manifest) {
             }
             _ => want.clone(),
         };
-        let ctx = format!("{} ({:?}, pitfall {:?}, {:?})", e.id, s.format, s.pitfall, t.path);
+        let ctx = format!(
+            "{} ({:?}, pitfall {:?}, {:?})",
+            e.id, s.format, s.pitfall, t.path
+        );
         if got != want_window || t.prompt_count() != want.len() {
             failures.push(format!("{ctx}: prompts {got:?} != {want:?}"));
         }
         if t.first_prompt().map(str::to_owned) != e.first_prompt.as_deref().map(cut) {
-            failures.push(format!("{ctx}: first prompt {:?} != {:?}", t.first_prompt(), e.first_prompt));
+            failures.push(format!(
+                "{ctx}: first prompt {:?} != {:?}",
+                t.first_prompt(),
+                e.first_prompt
+            ));
         }
         if r.cwd() != e.cwd.as_deref() {
             failures.push(format!("{ctx}: cwd {:?} != {:?}", r.cwd(), e.cwd));
         }
         if r.turn_state != turn_state(e.turn_state) {
-            failures.push(format!("{ctx}: turn {:?} != {:?}", r.turn_state, e.turn_state));
+            failures.push(format!(
+                "{ctx}: turn {:?} != {:?}",
+                r.turn_state, e.turn_state
+            ));
         }
         if t.archived() != e.archived {
-            failures.push(format!("{ctx}: archived {} != {}", t.archived(), e.archived));
+            failures.push(format!(
+                "{ctx}: archived {} != {}",
+                t.archived(),
+                e.archived
+            ));
         }
         if t.title_name() != e.name.as_deref() {
             failures.push(format!("{ctx}: name {:?} != {:?}", t.title_name(), e.name));
         }
         if t.interactive() != e.interactive {
-            failures.push(format!("{ctx}: interactive {} != {}", t.interactive(), e.interactive));
+            failures.push(format!(
+                "{ctx}: interactive {} != {}",
+                t.interactive(),
+                e.interactive
+            ));
         }
         if r.model != e.model {
             failures.push(format!("{ctx}: model {:?} != {:?}", r.model, e.model));
         }
         if e.cli_version.is_some() && r.meta.cli_version != e.cli_version {
-            failures.push(format!("{ctx}: cli_version {:?} != {:?}", r.meta.cli_version, e.cli_version));
+            failures.push(format!(
+                "{ctx}: cli_version {:?} != {:?}",
+                r.meta.cli_version, e.cli_version
+            ));
+        }
+        if s.tokens_total.is_some_and(|t| t > 0) && r.tokens_total != s.tokens_total {
+            failures.push(format!(
+                "{ctx}: tokens {:?} != {:?}",
+                r.tokens_total, s.tokens_total
+            ));
         }
         let current = home.join(s.paths.last().unwrap());
         if t.path != current {
@@ -96,9 +126,17 @@ fn check_against_manifest(home: &Path, manifest: &Manifest) {
     // Sessions + garbage files with rollout names: nothing else.
     let expected_threads = manifest.sessions.len() + manifest.garbage.len();
     if eng.table.thread_count() != expected_threads {
-        failures.push(format!("{} threads, expected {expected_threads}", eng.table.thread_count()));
+        failures.push(format!(
+            "{} threads, expected {expected_threads}",
+            eng.table.thread_count()
+        ));
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -121,22 +159,50 @@ fn every_format_and_pitfall_matches_ground_truth() {
 #[test]
 fn appending_reads_only_the_new_bytes() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("rollout-2026-01-01T00-00-00-019c0000-0000-7000-8000-000000000001.jsonl");
-    let line = |i: usize| format!("{{\"timestamp\":\"2026-01-01T00:00:00.000Z\",\"type\":\"event_msg\",\"payload\":{{\"type\":\"user_message\",\"message\":\"prompt {i}\"}}}}\n");
+    let path = dir
+        .path()
+        .join("rollout-2026-01-01T00-00-00-019c0000-0000-7000-8000-000000000001.jsonl");
+    let line = |i: usize| {
+        format!(
+            "{{\"timestamp\":\"2026-01-01T00:00:00.000Z\",\"type\":\"event_msg\",\"payload\":{{\"type\":\"user_message\",\"message\":\"prompt {i}\"}}}}\n"
+        )
+    };
     let first: String = (0..100).map(line).collect();
     std::fs::write(&path, &first).unwrap();
-    let ReadOutcome::Updated { parsed, bytes_read } = read_rollout(&path, false, None).unwrap() else { panic!() };
+    let ReadOutcome::Updated { parsed, bytes_read } = read_rollout(&path, false, None).unwrap()
+    else {
+        panic!()
+    };
     assert_eq!(bytes_read as usize, first.len());
     let more = line(100);
-    let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
     std::io::Write::write_all(&mut f, more.as_bytes()).unwrap();
-    let ReadOutcome::Updated { parsed: p2, bytes_read } = read_rollout(&path, false, Some(&parsed)).unwrap() else { panic!() };
-    assert_eq!(bytes_read as usize, more.len(), "only the appended line is read");
+    let ReadOutcome::Updated {
+        parsed: p2,
+        bytes_read,
+    } = read_rollout(&path, false, Some(&parsed)).unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(
+        bytes_read as usize,
+        more.len(),
+        "only the appended line is read"
+    );
     assert_eq!(p2.record.real_prompts().count, 101);
-    assert!(matches!(read_rollout(&path, false, Some(&p2)).unwrap(), ReadOutcome::Unchanged));
+    assert!(matches!(
+        read_rollout(&path, false, Some(&p2)).unwrap(),
+        ReadOutcome::Unchanged
+    ));
     // Shrinking forces a full re-read.
     std::fs::write(&path, line(7)).unwrap();
-    let ReadOutcome::Updated { parsed: p3, .. } = read_rollout(&path, false, Some(&p2)).unwrap() else { panic!() };
+    let ReadOutcome::Updated { parsed: p3, .. } = read_rollout(&path, false, Some(&p2)).unwrap()
+    else {
+        panic!()
+    };
     assert_eq!(p3.record.real_prompts().count, 1);
 }
 
@@ -152,7 +218,10 @@ fn incremental(bytes: &[u8], cuts: &[usize]) -> ParsedFile {
     points.push(bytes.len());
     for p in points {
         if p > written {
-            let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&path)
+                .unwrap();
             std::io::Write::write_all(&mut f, &bytes[written..p]).unwrap();
             written = p;
         }
@@ -178,7 +247,14 @@ fn sample_session() -> Vec<u8> {
         ],
         ..codexd_corpus::SessionSpec::example(codexd_corpus::Format::Envelope, 3)
     };
-    let path = codexd_corpus::fixtures::write_session(dir.path(), &spec, codexd_corpus::Format::Envelope, codexd_corpus::Placement::Dated, false).unwrap();
+    let path = codexd_corpus::fixtures::write_session(
+        dir.path(),
+        &spec,
+        codexd_corpus::Format::Envelope,
+        codexd_corpus::Placement::Dated,
+        false,
+    )
+    .unwrap();
     std::fs::read(path).unwrap()
 }
 

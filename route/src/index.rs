@@ -180,12 +180,12 @@ impl Index {
                 .binary_search_by_key(&id, |p| p.doc)
                 .unwrap_or_else(|e| e);
             term.postings.insert(pos, Posting { doc: id, tf });
-            for f in 0..NF {
-                term.df[f] += u32::from(tf[f] > 0);
+            for (df, &n) in term.df.iter_mut().zip(&tf) {
+                *df += u32::from(n > 0);
             }
         }
-        for f in 0..NF {
-            self.total_len[f] += u64::from(lens[f]);
+        for (total, &n) in self.total_len.iter_mut().zip(&lens) {
+            *total += u64::from(n);
         }
         self.lens[id as usize] = lens;
         let cwd_dir = meta.cwd.as_deref().map(|d| self.intern_dir(d));
@@ -217,8 +217,8 @@ impl Index {
             if let Ok(pos) = term.postings.binary_search_by_key(&id, |p| p.doc) {
                 term.postings.remove(pos);
             }
-            for f in 0..NF {
-                term.df[f] -= u32::from(tf[f] > 0);
+            for (df, &n) in term.df.iter_mut().zip(&tf) {
+                *df -= u32::from(n > 0);
             }
             if term.postings.is_empty() {
                 // Forget the word entirely so prefix scans do not wade through dead entries.
@@ -228,8 +228,8 @@ impl Index {
             }
         }
         let lens = std::mem::take(&mut self.lens[id as usize]);
-        for f in 0..NF {
-            self.total_len[f] -= u64::from(lens[f]);
+        for (total, &n) in self.total_len.iter_mut().zip(&lens) {
+            *total -= u64::from(n);
         }
     }
 
@@ -398,14 +398,14 @@ impl Index {
                 longer
                     .into_iter()
                     .take(MAX_PREFIX_EXPANSION)
-                    .map(|(_, _, id)| (id, crate::score::TUNE.prefix)),
+                    .map(|(_, _, id)| (id, PREFIX_WEIGHT)),
             );
         }
         for (n, (i, _)) in term.char_indices().enumerate() {
             if n >= MIN_PREFIX_INDEX_CHARS
                 && let Some(&id) = self.dict.get(&term[..i])
             {
-                out.push((id, crate::score::TUNE.prefix));
+                out.push((id, PREFIX_WEIGHT));
             }
         }
         out
@@ -415,12 +415,14 @@ impl Index {
     fn score(&self, q: &[QueryTerm], total_weight: f32, opts: &Options) -> Vec<Scored> {
         let slots = self.docs.len();
         let n_docs = self.len() as f32;
-        let mut avg = [1.0f32; NF];
-        for f in 0..NF {
-            if self.total_len[f] > 0 {
-                avg[f] = self.total_len[f] as f32 / n_docs;
+        // Average field lengths; 1 for a field no document has (its tf is always 0 anyway).
+        let avg = self.total_len.map(|total| {
+            if total > 0 {
+                total as f32 / n_docs
+            } else {
+                1.0
             }
-        }
+        });
 
         // Dense accumulators: cheaper than hash maps at 10k docs, and allocated per query so
         // `search` can take `&self` from many threads.
@@ -482,7 +484,7 @@ impl Index {
             };
             let mut factor = recency_factor(opts.now_unix - m.updated_unix) * place.boost();
             let cov = coverage[d as usize] / total_weight;
-            factor *= cov.powf(crate::score::TUNE.coord);
+            factor *= cov.powf(COORD_EXPONENT);
             if m.archived {
                 factor *= PENALTY;
             }
@@ -579,8 +581,115 @@ fn last_segment(s: &str) -> &str {
 }
 
 #[cfg(test)]
+impl Index {
+    /// Verifies every internal cross-reference; tests call it after each mutation.
+    pub(crate) fn check_invariants(&self) {
+        let mut total = [0u64; NF];
+        for (id, slot) in self.docs.iter().enumerate() {
+            let Some(doc) = slot else {
+                assert_eq!(self.lens[id], [0; NF], "freed slot keeps no length");
+                continue;
+            };
+            assert_eq!(self.keys.get(&doc.key), Some(&(id as DocId)));
+            assert!(
+                doc.terms.windows(2).all(|w| w[0].0 < w[1].0),
+                "doc terms sorted"
+            );
+            for &(t, tf) in &doc.terms {
+                let term = &self.terms[t as usize];
+                let p = term
+                    .postings
+                    .binary_search_by_key(&(id as DocId), |p| p.doc)
+                    .expect("doc term has a posting");
+                assert_eq!(term.postings[p].tf, tf);
+            }
+            for (total, &n) in total.iter_mut().zip(&self.lens[id]) {
+                *total += u64::from(n);
+            }
+        }
+        assert_eq!(total, self.total_len);
+        assert_eq!(self.keys.len(), self.docs.iter().flatten().count());
+        let mut live_terms = 0;
+        for (t, term) in self.terms.iter().enumerate() {
+            if term.postings.is_empty() {
+                assert!(self.free_terms.contains(&(t as TermId)));
+                continue;
+            }
+            live_terms += 1;
+            assert_eq!(self.dict.get(&term.text), Some(&(t as TermId)));
+            assert!(term.postings.windows(2).all(|w| w[0].doc < w[1].doc));
+            for f in 0..NF {
+                let df = term.postings.iter().filter(|p| p.tf[f] > 0).count();
+                assert_eq!(df as u32, term.df[f]);
+            }
+            for p in &term.postings {
+                let doc = self.doc(p.doc);
+                assert!(
+                    doc.terms
+                        .binary_search_by_key(&(t as TermId), |e| e.0)
+                        .is_ok()
+                );
+            }
+        }
+        assert_eq!(
+            self.dict.len(),
+            live_terms,
+            "dictionary holds live terms only"
+        );
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Decision;
+
+    const NOW: i64 = 1_000_000_000;
+    const HOUR: i64 = 3600;
+
+    /// A session with a name, one prompt and a directory, used `age` seconds before NOW.
+    fn add(index: &mut Index, key: &str, name: &str, prompt: &str, cwd: &str, age: i64) {
+        add_meta(index, key, name, prompt, cwd, age, |_| {});
+    }
+
+    fn add_meta(
+        index: &mut Index,
+        key: &str,
+        name: &str,
+        prompt: &str,
+        cwd: &str,
+        age: i64,
+        tweak: impl FnOnce(&mut DocMeta),
+    ) {
+        let prompts = vec![prompt.to_owned()];
+        let fields = DocFields {
+            name: (!name.is_empty()).then_some(name),
+            first_prompt: Some(prompt),
+            prompts: &prompts,
+            cwd: Some(cwd),
+            repo: None,
+        };
+        let mut meta = DocMeta {
+            updated_unix: NOW - age,
+            cwd: Some(cwd.to_owned()),
+            ..DocMeta::default()
+        };
+        tweak(&mut meta);
+        index.upsert(key, &fields, meta);
+        index.check_invariants();
+    }
+
+    fn opts(cwd: Option<&str>) -> Options {
+        Options {
+            cwd: cwd.map(str::to_owned),
+            now_unix: NOW,
+            ..Options::default()
+        }
+    }
+
+    fn keys(hits: &[Hit]) -> Vec<&str> {
+        hits.iter().map(|h| h.key.as_str()).collect()
+    }
 
     #[test]
     fn place_text_takes_meaningful_parts() {
@@ -594,5 +703,459 @@ mod tests {
             "billing shop shop-api"
         );
         assert_eq!(place_text(None, None, Some("https://x/y/z/")), "z");
+    }
+
+    #[test]
+    fn upsert_replaces_and_remove_forgets() {
+        let mut index = Index::new();
+        add(
+            &mut index,
+            "a",
+            "",
+            "migrate invoices schema",
+            "/w/p/billing",
+            HOUR,
+        );
+        add(&mut index, "b", "", "flaky login test", "/w/p/auth", HOUR);
+        assert_eq!(index.len(), 2);
+        assert_eq!(keys(&index.search("invoices", &opts(None))), ["a"]);
+
+        // Replacing "a" drops its old words and adds the new ones.
+        add(
+            &mut index,
+            "a",
+            "",
+            "upgrade tokio runtime",
+            "/w/p/billing",
+            HOUR,
+        );
+        assert_eq!(index.len(), 2);
+        assert!(index.search("invoices", &opts(None)).is_empty());
+        assert_eq!(keys(&index.search("tokio", &opts(None))), ["a"]);
+        assert!(
+            !index.dict.contains_key("invoic"),
+            "dead terms leave the dictionary"
+        );
+
+        index.remove("a");
+        index.check_invariants();
+        index.remove("a"); // no-op
+        assert_eq!(index.len(), 1);
+        assert!(index.search("tokio", &opts(None)).is_empty());
+
+        // Freed slots and term ids are reused.
+        let slots = index.docs.len();
+        add(&mut index, "c", "", "tokio again", "/w/p/x", HOUR);
+        assert_eq!(index.docs.len(), slots);
+        assert!(index.contains("c") && !index.contains("a"));
+    }
+
+    #[test]
+    fn prefixes_match_both_ways_but_below_exact() {
+        let mut index = Index::new();
+        add(
+            &mut index,
+            "long",
+            "",
+            "authentication refactor",
+            "/w/p/x",
+            HOUR,
+        );
+        add(&mut index, "short", "", "auth refactor", "/w/p/x", HOUR);
+        // "auth" is a prefix of "authentication": both found, the exact match first.
+        let hits = index.search("auth", &opts(None));
+        assert_eq!(keys(&hits), ["short", "long"]);
+        assert!(hits[1].score < hits[0].score);
+        assert_eq!(hits[1].matched_terms, ["auth"]);
+        // And the other way round: the indexed "auth" is a prefix of the query word.
+        let hits = index.search("authentication", &opts(None));
+        assert_eq!(keys(&hits), ["long", "short"]);
+        // Short query words do not expand ("log" must not find "login").
+        add(&mut index, "login", "", "login page", "/w/p/x", HOUR);
+        assert!(index.search("log", &opts(None)).is_empty());
+    }
+
+    #[test]
+    fn same_project_beats_a_somewhat_stronger_text_match_elsewhere() {
+        let mut index = Index::new();
+        // Elsewhere: named and phrased exactly like the query.
+        add(
+            &mut index,
+            "elsewhere",
+            "Fix flaky login test",
+            "fix the flaky login test",
+            "/w/src/other",
+            HOUR * 5,
+        );
+        // Here: the same words, once, in a longer prompt — a weaker text match.
+        add(
+            &mut index,
+            "here",
+            "",
+            "the login test is flaky, fix it; also the ci cache and the docs need work",
+            "/w/src/app/web",
+            HOUR * 5,
+        );
+        let without = index.search("fix flaky login test", &opts(None));
+        assert_eq!(
+            keys(&without),
+            ["elsewhere", "here"],
+            "text alone prefers elsewhere"
+        );
+        // From the caller's project (an ancestor of the session's cwd), "here" wins.
+        let with = index.search("fix flaky login test", &opts(Some("/w/src/app")));
+        assert_eq!(keys(&with), ["here", "elsewhere"]);
+        assert!(with[0].same_project);
+        assert!(
+            with[0].reasons.contains(&"same project".to_owned()),
+            "{:?}",
+            with[0]
+        );
+    }
+
+    #[test]
+    fn a_missing_distinctive_word_is_not_outweighed_by_the_boost() {
+        let mut index = Index::new();
+        add(
+            &mut index,
+            "billing",
+            "",
+            "fix the flaky login test in billing",
+            "/w/src/b",
+            HOUR,
+        );
+        add(
+            &mut index,
+            "search",
+            "",
+            "fix the flaky login test in search",
+            "/w/src/s",
+            HOUR,
+        );
+        // The caller is in the search project but names billing.
+        let hits = index.search("flaky login test in billing", &opts(Some("/w/src/s")));
+        assert_eq!(keys(&hits)[0], "billing");
+    }
+
+    #[test]
+    fn recency_breaks_ties() {
+        let mut index = Index::new();
+        for (key, age) in [
+            ("old", 40 * 24 * HOUR),
+            ("new", HOUR / 2),
+            ("mid", 3 * 24 * HOUR),
+        ] {
+            add(&mut index, key, "", "upgrade serde", "/w/p/x", age);
+        }
+        assert_eq!(
+            keys(&index.search("serde", &opts(None))),
+            ["new", "mid", "old"]
+        );
+        // Even inside one recency bucket, the more recently used session comes first.
+        add(&mut index, "newer", "", "upgrade serde", "/w/p/x", HOUR / 4);
+        assert_eq!(
+            keys(&index.search("serde", &opts(None)))[..2],
+            ["newer", "new"]
+        );
+    }
+
+    #[test]
+    fn archived_and_exec_sessions_are_excluded_unless_asked_then_penalised() {
+        let mut index = Index::new();
+        add(
+            &mut index,
+            "live",
+            "",
+            "tune the search relevance",
+            "/w/p/x",
+            3 * 24 * HOUR,
+        );
+        add_meta(
+            &mut index,
+            "arch",
+            "",
+            "tune the search relevance",
+            "/w/p/x",
+            HOUR,
+            |m| m.archived = true,
+        );
+        add_meta(
+            &mut index,
+            "exec",
+            "",
+            "tune the search relevance",
+            "/w/p/x",
+            HOUR,
+            |m| m.non_interactive = true,
+        );
+        let q = "search relevance";
+        assert_eq!(keys(&index.search(q, &opts(None))), ["live"]);
+        let all = Options {
+            include_archived: true,
+            include_non_interactive: true,
+            ..opts(None)
+        };
+        let hits = index.search(q, &all);
+        assert_eq!(keys(&hits)[0], "live", "penalties outweigh recency");
+        let arch = hits.iter().find(|h| h.key == "arch").expect("included");
+        assert!(arch.reasons.contains(&"archived (penalised)".to_owned()));
+        let exec = hits.iter().find(|h| h.key == "exec").expect("included");
+        assert!(
+            exec.reasons
+                .contains(&"exec/sub-agent thread (penalised)".to_owned())
+        );
+    }
+
+    #[test]
+    fn boosts_never_create_relevance() {
+        let mut index = Index::new();
+        add(
+            &mut index,
+            "here",
+            "Postgres",
+            "migrate postgres",
+            "/w/src/app",
+            60,
+        );
+        // Same directory, used a minute ago, but no shared word: not a candidate at all.
+        let route = index.route("write a haiku about autumn", &opts(Some("/w/src/app")));
+        assert_eq!(route.decision, Decision::New);
+        assert!(route.candidates.is_empty());
+        assert_eq!(route.confidence, 1.0);
+    }
+
+    #[test]
+    fn routes_follow_ups_and_starts_new_for_unrelated() {
+        let mut index = Index::new();
+        add(
+            &mut index,
+            "inv",
+            "Invoice schema migration",
+            "migrate the postgres schema for invoices in billing",
+            "/w/src/billing",
+            2 * HOUR,
+        );
+        add(
+            &mut index,
+            "ci",
+            "",
+            "speed up the github actions cache",
+            "/w/src/infra",
+            HOUR,
+        );
+        add(
+            &mut index,
+            "ios",
+            "",
+            "ios app crashes on logout",
+            "/w/src/mobile",
+            HOUR,
+        );
+        let r = index.route("the invoices migration failed on staging", &opts(None));
+        assert_eq!(
+            r.decision,
+            Decision::Resume { key: "inv".into() },
+            "{}",
+            r.reason
+        );
+        assert!(r.confidence > 0.5);
+        let h = &r.candidates[0];
+        assert_eq!(h.matched_terms, ["invoices", "migration"]);
+        assert!(h.reasons[0].starts_with("title matches"), "{:?}", h.reasons);
+        assert!(h.reasons.contains(&"used 2 hours ago".to_owned()));
+
+        let r = index.route("explain rust lifetimes with an example", &opts(None));
+        assert_eq!(r.decision, Decision::New, "{}", r.reason);
+    }
+
+    #[test]
+    fn limit_is_respected_and_zero_means_default() {
+        let mut index = Index::new();
+        for i in 0..8 {
+            add(
+                &mut index,
+                &format!("k{i}"),
+                "",
+                "refactor the parser",
+                "/w/p/x",
+                HOUR * i,
+            );
+        }
+        let o = |limit| Options {
+            limit,
+            ..opts(None)
+        };
+        assert_eq!(index.search("parser", &o(3)).len(), 3);
+        assert_eq!(index.search("parser", &o(0)).len(), crate::DEFAULT_LIMIT);
+        // Routing still sees the runner-up with limit 1.
+        assert_eq!(index.route("parser", &o(1)).candidates.len(), 1);
+    }
+
+    #[test]
+    fn non_english_queries_work_and_never_panic() {
+        let mut index = Index::new();
+        add(
+            &mut index,
+            "zh",
+            "",
+            "修复登录测试的随机失败",
+            "/w/p/x",
+            HOUR,
+        );
+        add(
+            &mut index,
+            "ru",
+            "",
+            "исправить ошибку авторизации",
+            "/w/p/x",
+            HOUR,
+        );
+        assert_eq!(keys(&index.search("登录测试", &opts(None))), ["zh"]);
+        assert_eq!(
+            keys(&index.search("ошибку авторизации", &opts(None))),
+            ["ru"]
+        );
+        for q in ["", "   ", "🔥🔥", "\u{0}\u{200d}", "the and of", "é"] {
+            let r = index.route(q, &opts(None));
+            assert_eq!(r.decision, Decision::New);
+        }
+    }
+
+    #[test]
+    fn brand_names_match_any_casing() {
+        let mut index = Index::new();
+        add(
+            &mut index,
+            "gh",
+            "",
+            "Handle GitHub webhooks via OAuth",
+            "/w/p/x",
+            HOUR,
+        );
+        let hits = index.search("github oauth", &opts(None));
+        assert_eq!(keys(&hits), ["gh"]);
+        assert!((hits[0].coverage - 1.0).abs() < 1e-6, "{:?}", hits[0]);
+        // And an identifier written differently: snake_case query, camelCase session.
+        add(
+            &mut index,
+            "fn",
+            "",
+            "parseInvoiceDate panics",
+            "/w/p/x",
+            HOUR,
+        );
+        assert_eq!(
+            keys(&index.search("parse_invoice_date", &opts(None)))[0],
+            "fn"
+        );
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const WORDS: &[&str] = &[
+        "auth",
+        "authentication",
+        "login",
+        "flaky",
+        "test",
+        "billing",
+        "invoice",
+        "invoices",
+        "migrate",
+        "postgres",
+        "GitHub",
+        "parseInvoice",
+        "登录",
+        "café",
+        "tokio",
+        "deploy",
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(WORDS), 0..6).prop_map(|w| w.join(" "))
+    }
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Upsert(u8, String, String, u8),
+        Remove(u8),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => (0u8..6, text(), text(), 0u8..3).prop_map(|(k, n, p, d)| Op::Upsert(k, n, p, d)),
+            1 => (0u8..6).prop_map(Op::Remove),
+        ]
+    }
+
+    fn apply(index: &mut Index, key: u8, name: &str, prompt: &str, dir: u8) {
+        let prompts = vec![prompt.to_owned()];
+        let cwd = format!("/w/src/p{dir}");
+        let fields = DocFields {
+            name: Some(name),
+            first_prompt: Some(prompt),
+            prompts: &prompts,
+            cwd: Some(&cwd),
+            repo: None,
+        };
+        let meta = DocMeta {
+            updated_unix: i64::from(key) * 1000,
+            cwd: Some(cwd.clone()),
+            ..DocMeta::default()
+        };
+        index.upsert(&format!("k{key}"), &fields, meta);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Any sequence of upserts and removes leaves the index consistent and ranking exactly
+        /// like an index built from scratch from the final state.
+        #[test]
+        fn incremental_equals_rebuild(ops in proptest::collection::vec(op(), 1..30), q in text()) {
+            let mut index = Index::new();
+            let mut state = std::collections::BTreeMap::new();
+            for op in ops {
+                match op {
+                    Op::Upsert(k, n, p, d) => {
+                        apply(&mut index, k, &n, &p, d);
+                        state.insert(k, (n, p, d));
+                    }
+                    Op::Remove(k) => {
+                        index.remove(&format!("k{k}"));
+                        state.remove(&k);
+                    }
+                }
+                index.check_invariants();
+            }
+            let mut fresh = Index::new();
+            for (k, (n, p, d)) in &state {
+                apply(&mut fresh, *k, n, p, *d);
+            }
+            prop_assert_eq!(index.len(), fresh.len());
+            let o = Options { cwd: Some("/w/src/p1".into()), now_unix: 10_000, limit: 10, ..Options::default() };
+            let a = index.search(&q, &o);
+            let b = fresh.search(&q, &o);
+            prop_assert_eq!(a.len(), b.len());
+            for (x, y) in a.iter().zip(&b) {
+                prop_assert_eq!(&x.key, &y.key);
+                prop_assert!((x.score - y.score).abs() < 1e-4 * y.score.max(1.0));
+                prop_assert_eq!(&x.matched_terms, &y.matched_terms);
+            }
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(t in "\\PC{0,200}") {
+            let mut index = Index::new();
+            let prompts = vec![t.clone()];
+            let fields = DocFields { name: Some(&t), first_prompt: Some(&t), prompts: &prompts, cwd: Some(&t), repo: Some(&t) };
+            index.upsert("k", &fields, DocMeta { cwd: Some(t.clone()), git_root: Some(t.clone()), ..DocMeta::default() });
+            index.check_invariants();
+            let _ = index.route(&t, &Options { cwd: Some(t.clone()), ..Options::default() });
+        }
     }
 }

@@ -5,15 +5,22 @@
 //! that is maintained incrementally: [`Index::upsert`] and [`Index::remove`] touch only the
 //! postings of the one document that changed, so the daemon never rebuilds per query.
 //!
-//! A query is scored with BM25 per field (weighted, summed), query words also matching as
-//! prefixes of indexed words at a lower weight ("auth" → "authentication"), then multiplied by
-//! recency (zoxide-like buckets), a strong boost when the session ran in the caller's project,
-//! and penalties for archived and exec/sub-agent sessions (which are excluded unless asked for).
+//! A query is scored with BM25F (per-field length normalization and field weights, one
+//! saturation per word), query words also matching as prefixes of indexed words and vice
+//! versa at a lower weight ("auth" ↔ "authentication"). Each candidate also gets a
+//! *coverage*: the IDF-weighted share of the query's words it contains. The ranking score is
+//! `BM25F × coverage³ × recency × project boost × penalties` — recency in zoxide-like buckets,
+//! a strong boost when the session ran in the caller's project (same directory, inside its git
+//! root, or nested directories), penalties for archived and exec/sub-agent sessions, which are
+//! excluded unless asked for. All factors multiply, so no boost can create relevance.
 //!
-//! [`Index::route`] then decides: resume the top candidate when it covers enough of the query
-//! *and* leads the runner-up by a margin, otherwise start a new session. Both thresholds were
-//! calibrated on the labeled set in [`eval`] (see `route-eval --calibrate`); the old slash
-//! command's rule is kept as [`original_rule`] for comparison.
+//! [`Index::route`] then decides: resume the top candidate when its coverage clears a threshold
+//! *and* it leads the runner-up by a margin, otherwise start a new session ([`decide`]). The
+//! thresholds were calibrated on the labeled set in [`eval`] (`route-eval --calibrate`); the
+//! old slash command's rule is kept as [`original_rule`] for comparison.
+//!
+//! Queries cost O(postings of the query's words), never a scan of all sessions: p50 ≈ 0.1 ms at
+//! 2,000 sessions and ≈ 0.3 ms at 10,000 (release build, `route-eval`).
 //!
 //! ```
 //! use codexd_route::{Decision, DocFields, DocMeta, Index, Options};

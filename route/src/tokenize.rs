@@ -78,23 +78,46 @@ pub(crate) fn for_each_token(text: &str, mut f: impl FnMut(&str, &str, Kind, usi
     let stemmer = Stemmer::create(Algorithm::English);
     let mut lower = String::new();
     let mut spans = Vec::new();
+    // A "word" keeps its inner hyphens and underscores so the joined form can be emitted:
+    // "clean-up" and "cleanup", "sign_in" and "signIn" and "signin" all meet.
     let words = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty());
+        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+        .filter(|w| w.chars().any(char::is_alphanumeric));
     for (n, word) in words.enumerate() {
-        let case_split = split_parts(word, &mut spans);
-        let kind = if case_split { Kind::Part } else { Kind::Plain };
+        let joinable = split_word(word, &mut spans);
+        let kind = if joinable { Kind::Part } else { Kind::Plain };
         for &(a, b) in &spans {
             lower.clear();
             lower.extend(word[a..b].chars().flat_map(char::to_lowercase));
             emit(&stemmer, &lower, &mut |t, s| f(t, s, kind, n));
         }
-        if case_split && !word.chars().any(is_unspaced_script) {
+        if joinable {
             lower.clear();
-            lower.extend(word.chars().flat_map(char::to_lowercase));
+            for &(a, b) in &spans {
+                lower.extend(word[a..b].chars().flat_map(char::to_lowercase));
+            }
             emit(&stemmer, &lower, &mut |t, s| f(t, s, Kind::Joined, n));
         }
     }
+}
+
+/// Splits a word into parts at `-`/`_` and at case and script changes (byte ranges into
+/// `spans`). Returns whether the parts should also be indexed joined: they came from a
+/// compound (`clean-up`, `parseInvoice`), not merely from a change of script.
+fn split_word(word: &str, spans: &mut Vec<(usize, usize)>) -> bool {
+    spans.clear();
+    let mut joinable = false;
+    let mut offset = 0;
+    let mut segments = 0;
+    for seg in word.split(['-', '_']) {
+        if !seg.is_empty() {
+            segments += 1;
+            joinable |= split_parts(seg, offset, spans);
+        }
+        offset += seg.len() + 1;
+    }
+    let has_unspaced = word.chars().any(is_unspaced_script);
+    (joinable || segments > 1) && !has_unspaced
 }
 
 /// Normalizes one lowercased, case-split part and hands the resulting term(s) to `f`.
@@ -147,15 +170,15 @@ fn emit_bigrams(run: &str, f: &mut impl FnMut(&str, &str)) {
     }
 }
 
-/// Splits an alphanumeric word at case changes and script changes into `spans` (byte ranges);
-/// returns whether any split was a case change.
+/// Splits an alphanumeric segment (starting at byte `offset` of its word) at case changes and
+/// script changes, appending byte ranges to `spans`; returns whether any split was a case
+/// change.
 ///
 /// Case boundaries: lower→Upper (`camel|Case`), the last capital of an acronym before a
 /// lowercase letter (`HTTP|Server`), digit→Upper (`S3|Bucket`). Script boundaries: any change
 /// between an unspaced script (Han, Kana, Thai) and anything else.
-fn split_parts(word: &str, spans: &mut Vec<(usize, usize)>) -> bool {
-    spans.clear();
-    let chars: Vec<(usize, char)> = word.char_indices().collect();
+fn split_parts(seg: &str, offset: usize, spans: &mut Vec<(usize, usize)>) -> bool {
+    let chars: Vec<(usize, char)> = seg.char_indices().collect();
     let mut start = 0;
     let mut case_split = false;
     for k in 1..chars.len() {
@@ -165,12 +188,12 @@ fn split_parts(word: &str, spans: &mut Vec<(usize, usize)>) -> bool {
         let case = (c.is_uppercase() && (prev.is_lowercase() || prev.is_numeric()))
             || (c.is_uppercase() && prev.is_uppercase() && next.is_some_and(char::is_lowercase));
         if case || is_unspaced_script(c) != is_unspaced_script(prev) {
-            spans.push((start, i));
+            spans.push((offset + start, offset + i));
             start = i;
             case_split |= case;
         }
     }
-    spans.push((start, word.len()));
+    spans.push((offset + start, offset + seg.len()));
     case_split
 }
 
@@ -421,12 +444,18 @@ mod tests {
         // Brand names match their lowercase spelling through the joined form.
         assert_eq!(tokenize("OAuth"), ["auth", "oauth"]);
         assert_eq!(tokenize("GitHub")[2], tokenize("github")[0]);
-        assert_eq!(tokenize("retry_with_backoff"), ["retri", "backoff"]);
-        assert_eq!(tokenize("billing-api"), ["bill", "api"]);
+        assert_eq!(
+            tokenize("retry_with_backoff"),
+            ["retri", "backoff", "retrywithbackoff"]
+        );
+        assert_eq!(tokenize("billing-api"), ["bill", "api", "billingapi"]);
         assert_eq!(
             tokenize("src/auth/session_store.rs"),
-            ["src", "auth", "session", "store", "rs"]
+            ["src", "auth", "session", "store", "sessionstor", "rs"]
         );
+        // Hyphenation variants meet through the joined form.
+        assert_eq!(tokenize("clean-up")[1], tokenize("cleanup")[0]);
+        assert_eq!(tokenize("--json -v"), ["json"]);
     }
 
     #[test]
@@ -482,10 +511,15 @@ mod tests {
         assert_eq!(t[0].surface, "migrating");
         assert_eq!(t[0].term, "migrat");
         assert_eq!(t[1].surface, "invoices");
-        let t = tokens("fix getUser");
+        let t = tokens("fix parseUser");
         assert_eq!(
             t.iter().map(|t| (t.kind, t.word)).collect::<Vec<_>>(),
-            [(Kind::Plain, 0), (Kind::Part, 1), (Kind::Part, 1), (Kind::Joined, 1)]
+            [
+                (Kind::Plain, 0),
+                (Kind::Part, 1),
+                (Kind::Part, 1),
+                (Kind::Joined, 1)
+            ]
         );
     }
 }

@@ -18,6 +18,9 @@ pub enum Quick {
     Skip,
     /// Parse it.
     Parse,
+    /// A canonical `token_count` event: only its running total matters, which
+    /// `token_total` extracts without a full parse.
+    TokenCount,
 }
 
 /// Event kinds whose payload we read; everything else under `event_msg` is skipped.
@@ -68,7 +71,16 @@ pub fn classify(prefix: &[u8]) -> Quick {
             // `"type":"message","role":"…"`: only user messages can be prompts.
             let after = &after_kind[after_kind.len().min(sub_end(after_kind))..];
             match after.strip_prefix(b",\"role\":\"") {
-                Some(r) if r.starts_with(b"user\"") => Quick::Parse,
+                Some(r) if r.starts_with(b"user\"") => {
+                    // Injected context (AGENTS.md, environment) is most of these bytes; a message
+                    // whose first text part is context is context (§2.7's any-part rule).
+                    const FIRST_TEXT: &[u8] =
+                        b"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"";
+                    match r.strip_prefix(FIRST_TEXT) {
+                        Some(text) if starts_with_context_marker(text) => Quick::Skip,
+                        _ => Quick::Parse,
+                    }
+                }
                 Some(_) => Quick::Skip,
                 None => Quick::Parse,
             }
@@ -79,6 +91,9 @@ pub fn classify(prefix: &[u8]) -> Quick {
             };
             if !EVENTS_WE_READ.contains(&sub) {
                 return Quick::Skip;
+            }
+            if sub == b"token_count" {
+                return Quick::TokenCount;
             }
             if sub == b"item_completed" {
                 // Only UserMessage items matter; their tag is the first field of `item`.
@@ -97,6 +112,50 @@ pub fn classify(prefix: &[u8]) -> Quick {
         // token_usage_record, security_risk_score, unknown future kinds: nothing for us.
         _ => Quick::Skip,
     }
+}
+
+fn starts_with_context_marker(json_text: &[u8]) -> bool {
+    // Markers are plain ASCII, so the JSON-escaped text starts with them verbatim.
+    let head = &json_text[..json_text.len().min(64)];
+    std::str::from_utf8(head)
+        .or_else(|e| std::str::from_utf8(&head[..e.valid_up_to()]))
+        .is_ok_and(super::context::is_contextual)
+}
+
+/// What a `token_count` line says, read without a full parse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenTotal {
+    /// `info.total_token_usage.total_tokens`.
+    Total(u64),
+    /// `info: null`: no usage yet.
+    NoUsage,
+    /// Not the expected shape: parse the line instead.
+    Unknown,
+}
+
+/// The running total of a `token_count` line.
+pub fn token_total(line: &[u8]) -> TokenTotal {
+    match token_total_inner(line) {
+        Some(Some(t)) => TokenTotal::Total(t),
+        Some(None) => TokenTotal::NoUsage,
+        None => TokenTotal::Unknown,
+    }
+}
+
+fn token_total_inner(line: &[u8]) -> Option<Option<u64>> {
+    const KEY: &[u8] = b"\"total_tokens\":";
+    let Some(i) = memmem::find(line, b"\"total_token_usage\":{") else {
+        return memmem::find(line, b"\"info\":null").map(|_| None);
+    };
+    let rest = &line[i..];
+    let usage = &rest[..memchr::memchr(b'}', rest)?];
+    let digits = &usage[memmem::find(usage, KEY)? + KEY.len()..];
+    let n = digits.iter().take_while(|c| c.is_ascii_digit()).count();
+    std::str::from_utf8(&digits[..n])
+        .ok()?
+        .parse()
+        .ok()
+        .map(Some)
 }
 
 /// `,"payload":{"type":"<sub>"` → `<sub>`.
@@ -196,5 +255,28 @@ mod tests {
             Quick::Parse
         );
         assert_eq!(c(""), Quick::Parse);
+        assert_eq!(
+            c(&format!(
+                r#"{ts}"type":"response_item","payload":{{"type":"message","role":"user","content":[{{"type":"input_text","text":"<environment_context>\n<cwd>/x</cwd>"}}]}}}}"#
+            )),
+            Quick::Skip
+        );
+        assert_eq!(
+            c(&format!(
+                r#"{ts}"type":"event_msg","payload":{{"type":"token_count","info":null}}}}"#
+            )),
+            Quick::TokenCount
+        );
+    }
+
+    #[test]
+    fn token_totals_without_parsing() {
+        let l = br#"{"timestamp":"x","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":9,"total_tokens":10136},"last_token_usage":{"total_tokens":5}}}}"#;
+        assert_eq!(token_total(l), TokenTotal::Total(10136));
+        assert_eq!(
+            token_total(br#"{"payload":{"type":"token_count","info":null}}"#),
+            TokenTotal::NoUsage
+        );
+        assert_eq!(token_total(br#"{"payload":{"type":"token_count","info":{"total_token_usage":{"total_tokens":"x"}}}}"#), TokenTotal::Unknown);
     }
 }

@@ -14,7 +14,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-use super::line::{Quick, classify};
+use super::line::{Quick, TokenTotal, classify, token_total};
 use super::record::RolloutRecord;
 
 /// Read buffer size: large enough that syscalls do not dominate, small enough for two threads.
@@ -68,8 +68,10 @@ pub struct ParsedFile {
     pub record: RolloutRecord,
 }
 
-/// Result of `read_rollout`.
+/// Result of `read_rollout`. (Returned once per read and consumed at once, so the size
+/// difference between the variants costs nothing.)
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum ReadOutcome {
     /// Same identity, size and mtime as `prev`.
     Unchanged,
@@ -90,10 +92,10 @@ pub fn read_rollout(
         return Err(io::Error::other("not a regular file"));
     }
     let mut state = FileState::from_metadata(&meta);
-    if let Some(p) = prev {
-        if p.state.unchanged(&state) {
-            return Ok(ReadOutcome::Unchanged);
-        }
+    if let Some(p) = prev
+        && p.state.unchanged(&state)
+    {
+        return Ok(ReadOutcome::Unchanged);
     }
     if compressed {
         let decoder = zstd::stream::read::Decoder::new(file)?;
@@ -218,7 +220,7 @@ impl<'r> LineSplitter<'r> {
                         self.skipping = true;
                         self.carry.clear();
                     }
-                    Quick::Parse => self.decided = true,
+                    Quick::Parse | Quick::TokenCount => self.decided = true,
                 }
             }
             if self.carry.len() > MAX_LINE {
@@ -247,8 +249,14 @@ impl<'r> LineSplitter<'r> {
     }
 
     fn handle_line(&mut self, line: &[u8]) {
-        if classify(line) == Quick::Parse {
-            self.record.apply_line(line);
+        match classify(line) {
+            Quick::Skip => {}
+            Quick::Parse => self.record.apply_line(line),
+            Quick::TokenCount => match token_total(line) {
+                TokenTotal::Total(total) => self.record.tokens_total = Some(total),
+                TokenTotal::NoUsage => {}
+                TokenTotal::Unknown => self.record.apply_line(line),
+            },
         }
     }
 
@@ -262,14 +270,15 @@ impl<'r> LineSplitter<'r> {
     }
 }
 
+/// Builds a synthetic line around an escaped string body.
+type Rebuild = fn(&[u8]) -> Vec<u8>;
+
 /// Rebuild a small line from the prefix of a huge user message (inline images make them
 /// huge; the text comes first). Returns `None` when the prefix is not a user message.
 fn salvage(prefix: &[u8]) -> Option<Vec<u8>> {
     use memchr::memmem::find;
     let head = &prefix[..prefix.len().min(DECIDE_AT)];
-    let (key, build): (&[u8], fn(&[u8]) -> Vec<u8>) = if find(head, b"\"type\":\"user_message\"")
-        .is_some()
-    {
+    let (key, build): (&[u8], Rebuild) = if find(head, b"\"type\":\"user_message\"").is_some() {
         (b"\"message\":\"", |s| {
             [
                 &br#"{"type":"event_msg","payload":{"type":"user_message","message":""#[..],

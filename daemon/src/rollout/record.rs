@@ -88,6 +88,10 @@ pub struct Prompts {
 }
 
 impl Prompts {
+    fn clear(&mut self) {
+        *self = Prompts::default();
+    }
+
     fn push(&mut self, p: Prompt) {
         self.count += 1;
         if self.items.len() == MAX_PROMPTS {
@@ -241,6 +245,11 @@ impl RolloutRecord {
         if item.kind.as_deref() != Some("message") || item.role.as_deref() != Some("user") {
             return;
         }
+        // Item prompts are only a fallback for files without user events; once events exist
+        // they are never used, so do not spend memory on them.
+        if !self.prompts.is_empty() {
+            return;
+        }
         let parts = item.content.unwrap_or_default();
         let mut text = String::new();
         let mut images = 0usize;
@@ -283,6 +292,7 @@ impl RolloutRecord {
                     e.images.map_or(0, |v| v.len()) + e.local_images.map_or(0, |v| v.len());
                 if let Some(p) = make_prompt(text, images, ordinal) {
                     self.prompts.push(p);
+                    self.item_prompts.clear();
                 }
             }
             "item_completed" => {
@@ -309,6 +319,7 @@ impl RolloutRecord {
                 }
                 if let Some(p) = make_prompt(&text, images, ordinal) {
                     self.prompts.push(p);
+                    self.item_prompts.clear();
                 }
             }
             "task_started" | "turn_started" => self.turn_state = TurnState::InProgress,

@@ -75,28 +75,27 @@ fn main() -> ExitCode {
     if args.calibrate {
         let set = generate(&EvalConfig::new(args.calibration_seed, args.sessions));
         let c = calibrate(&set, &set.index());
+        let t = c.chosen.thresholds;
         println!(
-            "## Calibration (seed {}, {} sessions)\n\nbest: min coverage {:.2}, min lead {:.2} → \
-             top-1 {:.1}%, correct-new {:.1}%\n",
-            args.calibration_seed,
-            args.sessions,
-            c.thresholds.min_coverage,
-            c.thresholds.min_lead,
-            100.0 * c.top1,
-            100.0 * c.correct_new
+            "## Calibration (seed {}, {} sessions)\n\nchosen: min coverage {:.2}, min lead {:.2}\n",
+            args.calibration_seed, args.sessions, t.min_coverage, t.min_lead,
         );
-        println!("| min coverage | min lead | top-1 | correct-new |\n|---:|---:|---:|---:|");
-        for (t, a, b) in &c.best {
+        println!(
+            "| min coverage | min lead | top-1 | wrong resume | correct-new |\n\
+             |---:|---:|---:|---:|---:|"
+        );
+        for p in &c.best {
             println!(
-                "| {:.2} | {:.2} | {:.1}% | {:.1}% |",
-                t.min_coverage,
-                t.min_lead,
-                100.0 * a,
-                100.0 * b
+                "| {:.2} | {:.2} | {:.1}% | {:.1}% | {:.1}% |",
+                p.thresholds.min_coverage,
+                p.thresholds.min_lead,
+                100.0 * p.top1,
+                100.0 * p.wrong_resume,
+                100.0 * p.correct_new,
             );
         }
         println!();
-        thresholds = c.thresholds;
+        thresholds = t;
     }
     println!("## Routing evaluation\n");
     for &seed in &args.seeds {
