@@ -52,6 +52,13 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let _lock = acquire_lock(&lock_path).await?;
     remove_stale_socket(&socket, &lock_path)?;
 
+    let stale = registry::remove_stale_temp_files(&config.registry);
+    if stale > 0 {
+        tracing::info!(
+            count = stale,
+            "removed temp files left by an interrupted registry write"
+        );
+    }
     // User-owned state first, so the first registry write cannot drop it.
     let loaded = registry::load(&config.registry).map_err(|source| StartError::Registry {
         path: config.registry.display().to_string(),

@@ -60,6 +60,8 @@ pub struct Engine {
     pub route: codexd_route::Index,
     pub health: Health,
     pub started: Instant,
+    /// cwd → enclosing git work tree, looked up once per directory (sessions share a few).
+    git_roots: std::collections::HashMap<String, Option<String>>,
 }
 
 impl Engine {
@@ -73,6 +75,7 @@ impl Engine {
                 ..Health::default()
             },
             started: Instant::now(),
+            git_roots: Default::default(),
         }
     }
 
@@ -112,7 +115,7 @@ impl Engine {
                         archived: t.archived(),
                         non_interactive: !t.interactive(),
                         cwd: r.cwd().map(str::to_owned),
-                        git_root: None,
+                        git_root: r.cwd().and_then(|c| git_root(&mut self.git_roots, c)),
                     };
                     self.route.upsert(&id, &fields, meta);
                 }
@@ -125,6 +128,25 @@ impl Engine {
     pub fn render_registry(&self) -> Vec<u8> {
         registry::render(&self.table, now_ms(), self.config.policy)
     }
+}
+
+/// The nearest ancestor of `cwd` (inclusive) holding `.git`, so a prompt from `repo/web` finds
+/// sessions started in `repo/server`. Directories that no longer exist simply have none.
+fn git_root(
+    cache: &mut std::collections::HashMap<String, Option<String>>,
+    cwd: &str,
+) -> Option<String> {
+    if let Some(hit) = cache.get(cwd) {
+        return hit.clone();
+    }
+    let root = Path::new(cwd)
+        .ancestors()
+        .take(16)
+        .find(|d| d.join(".git").exists())
+        .filter(|d| d.parent().is_some())
+        .map(|d| d.display().to_string());
+    cache.insert(cwd.to_owned(), root.clone());
+    root
 }
 
 /// The engine plus the lock that serialises reconciles (the table has one writer at a time).

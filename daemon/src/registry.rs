@@ -212,6 +212,32 @@ pub fn render(table: &Table, now_ms: i64, policy: StatusPolicy) -> Vec<u8> {
     out
 }
 
+/// Remove temp files a killed writer left next to the registry. Call only while holding the
+/// single-instance lock (no other writer can be mid-write then).
+pub fn remove_stale_temp_files(path: &Path) -> usize {
+    let Some(dir) = path.parent().filter(|d| d.is_dir()) else {
+        return 0;
+    };
+    let prefix = format!(
+        ".{}.",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("registry")
+    );
+    let mut removed = 0;
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(&prefix)
+            && name.ends_with(".tmp")
+            && fs::remove_file(entry.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// Write atomically and durably: temp (0600, same dir) → write → fsync → rename → fsync dir.
 pub fn save(path: &Path, bytes: &[u8]) -> Result<(), RegistryError> {
     let err = |source| RegistryError::Write {
@@ -224,7 +250,12 @@ pub fn save(path: &Path, bytes: &[u8]) -> Result<(), RegistryError> {
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
-        .prefix(".claude-sessions.json.")
+        .prefix(&format!(
+            ".{}.",
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("registry")
+        ))
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(err)?;

@@ -1,0 +1,290 @@
+//! Issues 6, 7, 10: every client command end to end over the real socket.
+
+mod common;
+
+use std::fs;
+
+use codexd_proto::SessionSummary;
+use common::{Env, age, lines, set_mtime};
+
+const LOGIN: &str = "019c8a4c-ed82-79a1-aa28-7738fc5ab61a";
+const INVOICE: &str = "019c8a4d-0000-7000-8000-00000000000b";
+const LOGIN_OTHER_REPO: &str = "019c8a4e-0000-7000-8000-00000000000c";
+const OLD_FAILED: &str = "019b0000-0000-7000-8000-00000000000d";
+
+fn fixture(env: &Env) {
+    let a = env.write(
+        &lines::rollout_path(false, "2026-11-20T10-00-00", LOGIN),
+        lines::session(
+            LOGIN,
+            "2026-11-20T09:00:00.000Z",
+            "/home/u/webapp",
+            "Fix the flaky login test in the authentication service",
+        )
+        .as_bytes(),
+    );
+    age(&a, 3600);
+    let b = env.write(
+        &lines::rollout_path(false, "2026-11-21T10-00-00", INVOICE),
+        lines::session(
+            INVOICE,
+            "2026-11-21T09:00:00.000Z",
+            "/home/u/billing",
+            "Migrate the postgres schema for invoices",
+        )
+        .as_bytes(),
+    );
+    age(&b, 7200);
+    let c = env.write(
+        &lines::rollout_path(false, "2026-11-22T10-00-00", LOGIN_OTHER_REPO),
+        lines::session(
+            LOGIN_OTHER_REPO,
+            "2026-11-22T09:00:00.000Z",
+            "/home/u/mobile",
+            "Fix the flaky login test in the authentication service",
+        )
+        .as_bytes(),
+    );
+    age(&c, 1800);
+    let text = [
+        lines::meta(OLD_FAILED, "2025-01-01T09:00:00.000Z", "/home/u/old", "cli"),
+        lines::turn("2025-01-01T09:00:00.000Z", "/home/u/old"),
+        lines::user("2025-01-01T09:00:01.000Z", "Port the build to bazel"),
+        lines::aborted("2025-01-01T09:05:00.000Z"),
+    ]
+    .join("\n")
+        + "\n";
+    let d = env.write(
+        &lines::rollout_path(false, "2025-01-01T10-00-00", OLD_FAILED),
+        text.as_bytes(),
+    );
+    set_mtime(&d, "2025-01-01T09:05:00Z");
+}
+
+#[test]
+fn route_resumes_the_right_session_or_starts_new() {
+    let mut env = Env::new();
+    fixture(&env);
+    env.start_daemon();
+
+    // Same words in two repos: the caller's directory decides.
+    let r = env.json(&[
+        "route",
+        "the login test is flaky again, fix it",
+        "--cwd",
+        "/home/u/webapp",
+    ]);
+    assert_eq!(r["decision"], "resume", "{r:#}");
+    assert_eq!(r["session"], LOGIN);
+    assert!(r["confidence"].as_f64().unwrap() > 0.5);
+    assert_eq!(
+        r["command"],
+        format!(
+            "cd /home/u/webapp && codex exec resume {LOGIN} 'the login test is flaky again, fix it'"
+        )
+    );
+    assert_eq!(r["cwd"], "/home/u/webapp");
+    let r = env.json(&[
+        "route",
+        "the login test is flaky again, fix it",
+        "--cwd",
+        "/home/u/mobile",
+    ]);
+    assert_eq!(r["session"], LOGIN_OTHER_REPO, "{r:#}");
+
+    // Prefix and stemming: "auth" finds "authentication".
+    let r = env.json(&[
+        "route",
+        "auth flakiness in login tests",
+        "--cwd",
+        "/home/u/webapp",
+    ]);
+    assert_eq!(r["session"], LOGIN, "{r:#}");
+
+    // Something unrelated starts a new session.
+    let r = env.json(&[
+        "route",
+        "write a haskell parser for toml files",
+        "--cwd",
+        "/home/u/webapp",
+    ]);
+    assert_eq!(r["decision"], "new", "{r:#}");
+    assert_eq!(
+        r["command"],
+        "cd /home/u/webapp && codex exec 'write a haskell parser for toml files'"
+    );
+
+    // Text output: decision line, the command, alternatives.
+    let text = env.ok(&[
+        "route",
+        "migrate the invoices schema",
+        "--cwd",
+        "/home/u/billing",
+    ]);
+    assert!(
+        text.starts_with(&format!(
+            "resume {INVOICE} \"Migrate the postgres schema for invoices\" (confidence "
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "cd /home/u/billing && codex exec resume {INVOICE} 'migrate the invoices schema'"
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn search_list_json_build_cleanup_and_set_status() {
+    let mut env = Env::new();
+    fixture(&env);
+    env.start_daemon();
+
+    // search: ranked, prefixes match.
+    let hits = env.json(&["search", "auth"]);
+    let ids: Vec<&str> = hits["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2, "{hits:#}");
+    assert!(ids.contains(&LOGIN) && ids.contains(&LOGIN_OTHER_REPO));
+    assert!(env.ok(&["search", "bazel"]).contains(OLD_FAILED));
+
+    // list --json round-trips through the wire type; filters work.
+    let listed: Vec<SessionSummary> = serde_json::from_str(&env.ok(&["list", "--json"])).unwrap();
+    assert_eq!(listed.len(), 4);
+    assert_eq!(listed[0].id, LOGIN_OTHER_REPO, "newest first");
+    let failed: Vec<SessionSummary> =
+        serde_json::from_str(&env.ok(&["list", "--json", "--status", "failed"])).unwrap();
+    assert_eq!(
+        failed.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+        vec![OLD_FAILED]
+    );
+    let in_billing: Vec<SessionSummary> =
+        serde_json::from_str(&env.ok(&["list", "--json", "--cwd", "/home/u/billing"])).unwrap();
+    assert_eq!(in_billing.len(), 1);
+    let limited = env.ok(&["list", "--limit", "1"]);
+    assert!(
+        limited.contains("(3 more not shown; raise --limit)"),
+        "{limited}"
+    );
+
+    // build: the original report.
+    let build = env.ok(&["build"]);
+    assert!(build.contains("Found 4 Codex CLI sessions"), "{build}");
+    assert!(build.contains("- Session 019b0000... - Task: \"Port the build to bazel\" - Keywords: [port, build, bazel]"), "{build}");
+    assert!(
+        build.contains("✓ Built routing table with 4 sessions"),
+        "{build}"
+    );
+    assert!(
+        build.contains(&format!(
+            "✓ Registry saved to: {}",
+            env.registry().display()
+        )),
+        "{build}"
+    );
+
+    // cleanup --dry-run changes nothing; cleanup archives the failed one; set-status undoes it.
+    let before = fs::read(env.registry()).unwrap();
+    let dry = env.ok(&["cleanup", "--dry-run"]);
+    assert!(
+        dry.contains("Sessions eligible for cleanup:")
+            && dry.contains("[failed] 019b0000... - Port the build to bazel"),
+        "{dry}"
+    );
+    assert!(
+        dry.contains("Dry run: 1 sessions would be archived; nothing changed."),
+        "{dry}"
+    );
+    assert_eq!(
+        fs::read(env.registry()).unwrap(),
+        before,
+        "dry run wrote the registry"
+    );
+    let real = env.ok(&["cleanup"]);
+    assert!(
+        real.contains("Sessions archived. Registry updated."),
+        "{real}"
+    );
+    assert!(
+        real.contains("codexd-client set-status <id> active"),
+        "{real}"
+    );
+    assert_ne!(fs::read(env.registry()).unwrap(), before);
+    assert_eq!(env.json(&["show", OLD_FAILED])["status"], "archived");
+    let reg: serde_json::Value =
+        serde_json::from_slice(&fs::read(env.registry()).unwrap()).unwrap();
+    let entry = reg["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == OLD_FAILED)
+        .unwrap();
+    assert_eq!(entry["status"], "archived");
+    assert_eq!(entry["status_source"], "user");
+    let undo = env.ok(&["set-status", "019b0000", "active"]);
+    assert_eq!(undo, format!("{OLD_FAILED}: archived → active\n"));
+    assert_eq!(env.json(&["show", OLD_FAILED])["status"], "active");
+    let bad = env.client(&["set-status", "nope", "active"]);
+    assert_eq!(bad.code, 2);
+}
+
+#[test]
+fn completions_man_and_install_dry_runs() {
+    let env = Env::new();
+    let bash = env.ok(&["completions", "bash"]);
+    assert!(bash.contains("codexd-client") && bash.contains("route"));
+    let man = env.ok(&["man"]);
+    assert!(
+        man.contains(".TH") && man.contains("codexd\\-client"),
+        "{}",
+        &man[..200.min(man.len())]
+    );
+
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| -> String {
+        let out = env
+            .client_cmd(args)
+            .env("HOME", home.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let dry = run(&["install-slash-commands", "--dry-run"]);
+    assert!(
+        dry.contains(".claude/commands/codex.md")
+            && dry.contains(".claude/commands/codex/sessions.md"),
+        "{dry}"
+    );
+    assert!(!home.path().join(".claude").exists(), "dry run wrote files");
+    run(&["install-slash-commands"]);
+    let installed =
+        fs::read_to_string(home.path().join(".claude/commands/codex/sessions.md")).unwrap();
+    assert!(
+        dry.contains(&installed),
+        "installed file differs from the dry run"
+    );
+    let again = run(&["install-slash-commands"]);
+    assert!(again.contains("unchanged"), "{again}");
+    if cfg!(target_os = "linux") {
+        let unit = run(&["install-service", "--dry-run"]);
+        assert!(
+            unit.contains("systemd/user/codexd.service") && unit.contains("Restart=on-failure"),
+            "{unit}"
+        );
+        assert!(
+            unit.contains(&common::daemon_bin().display().to_string()),
+            "unit must name the real binary: {unit}"
+        );
+        assert!(!home.path().join(".config/systemd").exists());
+    }
+}
