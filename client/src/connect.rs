@@ -29,6 +29,8 @@ pub enum ConnectError {
     Protocol { daemon: u32, daemon_version: String },
     #[error("the daemon sent something that is not a codexd answer: {0}")]
     Garbled(String),
+    #[error("the daemon is busy: {0}")]
+    Busy(String),
 }
 
 pub struct Connection {
@@ -60,16 +62,32 @@ impl Connection {
         stream.set_recv_timeout(Some(timeout)).map_err(io_err)?;
         stream.set_send_timeout(Some(timeout)).map_err(io_err)?;
         let mut stream = BufReader::new(stream);
-        write_json(
+        // If the daemon is at its connection cap it answers "busy" and closes, possibly before
+        // our hello is written: read its line either way.
+        let wrote = write_json(
             stream.get_mut(),
             &HelloLine {
                 hello: Hello::new("codexd-client"),
             },
-        )
-        .map_err(io_err)?;
-        let line = read_line(&mut stream).map_err(io_err)?;
-        let hello: HelloLine =
-            serde_json::from_slice(&line).map_err(|e| ConnectError::Garbled(e.to_string()))?;
+        );
+        let line = match read_line(&mut stream) {
+            Ok(l) => l,
+            Err(e) => return Err(io_err(wrote.err().unwrap_or(e))),
+        };
+        let hello: HelloLine = match serde_json::from_slice(&line) {
+            Ok(h) => h,
+            Err(e) => {
+                return Err(
+                    match serde_json::from_slice::<Response>(&line)
+                        .ok()
+                        .and_then(|r| r.error)
+                    {
+                        Some(err) => ConnectError::Busy(err.message),
+                        None => ConnectError::Garbled(e.to_string()),
+                    },
+                );
+            }
+        };
         if hello.hello.protocol != PROTOCOL_VERSION {
             return Err(ConnectError::Protocol {
                 daemon: hello.hello.protocol,

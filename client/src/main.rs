@@ -140,6 +140,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(output(kind, response, &g, style))
 }
 
+/// Connect; when the daemon says it is busy, retry briefly before giving up on it.
+fn open_patiently(socket: &Path, timeout: Duration) -> Result<Connection, ConnectError> {
+    let mut delay = Duration::from_millis(20);
+    for _ in 0..5 {
+        match Connection::open(socket, timeout) {
+            Err(ConnectError::Busy(_)) => std::thread::sleep(delay),
+            other => return other,
+        }
+        delay *= 2;
+    }
+    Connection::open(socket, timeout)
+}
+
 enum Unreachable {
     NoDaemonForShutdown,
     Fatal(String),
@@ -153,7 +166,7 @@ fn obtain(
     timeout: Duration,
     no_autostart: bool,
 ) -> Result<Response, Unreachable> {
-    let connected = match Connection::open(socket, timeout) {
+    let connected = match open_patiently(socket, timeout) {
         Ok(c) => Ok(c),
         Err(ConnectError::NotRunning(_)) if matches!(request, Request::Shutdown(_)) => {
             return Err(Unreachable::NoDaemonForShutdown);

@@ -223,3 +223,48 @@ fn user_status_survives_kill_and_corrupt_registry_is_moved_aside() {
         env.daemon_log()
     );
 }
+
+#[test]
+fn warm_restart_reads_only_what_changed() {
+    let mut env = Env::new();
+    let mut paths = Vec::new();
+    for i in 0..20 {
+        let id = format!("019c0000-0000-7000-8000-{i:012x}");
+        paths.push(
+            env.write(
+                &lines::rollout_path(false, "2026-05-01T10-00-00", &id),
+                lines::session(
+                    &id,
+                    "2026-05-01T09:00:00.000Z",
+                    "/p",
+                    &format!("prompt number {i}"),
+                )
+                .as_bytes(),
+            ),
+        );
+    }
+    env.start_daemon();
+    env.ok(&["list"]);
+    let mut child = env.daemon.take().unwrap();
+    signal(&child, "TERM");
+    child.wait().unwrap();
+
+    // While it is down: one session grows, one disappears.
+    env.append(
+        &paths[3],
+        (lines::user("2026-05-01T09:30:00.000Z", "added while stopped") + "\n").as_bytes(),
+    );
+    fs::remove_file(&paths[4]).unwrap();
+    env.start_daemon();
+    let log = env.daemon_log();
+    assert!(
+        log.contains("cached=20") && log.contains("read=1 "),
+        "{log}"
+    );
+    assert_eq!(
+        show(&env, "019c0000-0000-7000-8000-000000000003").unwrap()["prompt_count"],
+        2
+    );
+    assert!(show(&env, "019c0000-0000-7000-8000-000000000004").is_none());
+    assert_eq!(ids(&env).len(), 19);
+}

@@ -54,21 +54,63 @@ fn under(dir: &str, cwd: Option<&str>) -> bool {
 fn list(shared: &Shared, id: u64, p: &ListParams) -> Response {
     let eng = shared.lock();
     let now = now_ms();
+    let policy = eng.config.policy;
+    // The common case (`list`, `list --all`, `--limit`) filters and orders on the compact
+    // per-thread keys and only builds the threads it prints.
+    if p.cwd.is_none() && p.status.is_empty() {
+        let table = &eng.table;
+        let mut keys: Vec<(i64, &str)> = table
+            .keys()
+            .filter(|(tid, k)| {
+                p.all
+                    || (k.interactive
+                        && (k.has_prompt || table.thread(tid).is_some_and(|t| t.has_prompt())))
+            })
+            .map(|(tid, k)| (k.updated_ms, tid.as_str()))
+            .collect();
+        let total = keys.len();
+        let limit = p.limit.unwrap_or(usize::MAX).min(total);
+        let order = |a: &(i64, &str), b: &(i64, &str)| b.0.cmp(&a.0).then(a.1.cmp(b.1));
+        if limit > 0 && limit < total {
+            keys.select_nth_unstable_by(limit - 1, order);
+        }
+        keys[..limit].sort_unstable_by(order);
+        let sessions = keys[..limit]
+            .iter()
+            .filter_map(|(_, tid)| table.thread(tid))
+            .map(|t| t.summary(now, policy))
+            .collect();
+        return Response::ok(id, &ListResponse { sessions, total });
+    }
     let mut threads: Vec<Thread<'_>> = eng
         .table
         .threads()
         .filter(|t| p.all || visible_by_default(t))
         .filter(|t| p.cwd.as_deref().is_none_or(|d| under(d, t.record().cwd())))
-        .filter(|t| p.status.is_empty() || p.status.contains(&t.status(now, eng.config.policy)))
+        .filter(|t| p.status.is_empty() || p.status.contains(&t.status(now, policy)))
         .collect();
-    threads.sort_by(|a, b| b.updated_ms().cmp(&a.updated_ms()).then(a.id.cmp(b.id)));
     let total = threads.len();
-    let sessions = threads
+    let limit = p.limit.unwrap_or(usize::MAX).min(total);
+    newest_first(&mut threads, limit);
+    let sessions = threads[..limit]
         .iter()
-        .take(p.limit.unwrap_or(usize::MAX))
-        .map(|t| t.summary(now, eng.config.policy))
+        .map(|t| t.summary(now, policy))
         .collect();
     Response::ok(id, &ListResponse { sessions, total })
+}
+
+/// Put the `k` most recently used threads first, in order (ties by id). Selecting before
+/// sorting keeps `list --limit 20` linear in the number of sessions.
+fn newest_first(threads: &mut [Thread<'_>], k: usize) {
+    let order =
+        |a: &Thread<'_>, b: &Thread<'_>| b.updated_ms().cmp(&a.updated_ms()).then(a.id.cmp(b.id));
+    if k == 0 {
+        return;
+    }
+    if k < threads.len() {
+        threads.select_nth_unstable_by(k - 1, order);
+    }
+    threads[..k].sort_unstable_by(order);
 }
 
 fn not_found(id: u64, query: &str) -> Response {

@@ -97,7 +97,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     tracing::info!(socket = %socket.display(), codex_home = %config.codex_home.display(), pid = std::process::id(), "codexd listening");
 
     let cancel = CancellationToken::new();
-    let (ready_tx, ready_rx) = watch::channel(false);
+    let (ready_tx, ready_rx) = watch::channel(server::Readiness::Starting);
 
     // First scan, then the watcher and the registry writer.
     let bg = {
@@ -106,20 +106,34 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         tokio::spawn(async move {
             let s = shared.clone();
             let started = std::time::Instant::now();
-            let report = tokio::task::spawn_blocking(move || s.full_reconcile(false))
-                .await
-                .unwrap_or_default();
+            let (cached, report) =
+                tokio::task::spawn_blocking(move || (s.load_cache(), s.reconcile_table()))
+                    .await
+                    .unwrap_or_default();
             let sessions = shared.lock().table.thread_count();
             tracing::info!(
                 files = report.files_seen,
+                cached,
+                read = report.files_read,
                 sessions,
                 bytes = report.bytes_read,
                 ms = started.elapsed().as_millis() as u64,
                 "initial scan done"
             );
-            let _ = ready_tx.send(true);
+            let _ = ready_tx.send(server::Readiness::TableReady);
             let s = shared.clone();
-            let _ = tokio::task::spawn_blocking(move || log_save(&s)).await;
+            let _ = tokio::task::spawn_blocking(move || s.rebuild_route_index()).await;
+            tracing::info!(
+                ms = started.elapsed().as_millis() as u64,
+                "route index built"
+            );
+            let _ = ready_tx.send(server::Readiness::Indexed);
+            let s = shared.clone();
+            let _ = tokio::task::spawn_blocking(move || {
+                log_save(&s);
+                s.save_cache();
+            })
+            .await;
             let writer = tokio::spawn(registry_writer(shared.clone(), cancel.clone()));
             crate::watch::run(shared, cancel).await;
             let _ = writer.await;
@@ -139,7 +153,11 @@ pub async fn run(config: Config) -> Result<(), StartError> {
 
     // Final flush, then remove our socket (only if nobody replaced it).
     let s = shared.clone();
-    let _ = tokio::task::spawn_blocking(move || log_save(&s)).await;
+    let _ = tokio::task::spawn_blocking(move || {
+        log_save(&s);
+        s.save_cache();
+    })
+    .await;
     if let (Some(ino), Ok(m)) = (bound_ino, std::fs::symlink_metadata(&socket))
         && m.ino() == ino
     {
@@ -172,17 +190,26 @@ fn log_save(shared: &Shared) {
     }
 }
 
-/// Saves the registry at most once a second when the table changed, and re-renders every
+/// Saves the warm-start cache at most once a minute, and the registry at most once a second when the table changed, and re-renders every
 /// ten minutes (statuses age: active → completed) — writing only when the bytes differ.
 async fn registry_writer(shared: Arc<Shared>, cancel: CancellationToken) {
     let mut saved_gen = u64::MAX;
     let mut last_full = tokio::time::Instant::now();
+    let mut cached_gen = shared.lock().table.generation();
+    let mut last_cache = tokio::time::Instant::now();
     loop {
         tokio::select! {
             _ = cancel.cancelled() => return,
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
         }
         let generation = shared.lock().table.generation();
+        // The warm-start cache trails by up to a minute; a stale entry is only a re-read.
+        if generation != cached_gen && last_cache.elapsed() >= Duration::from_secs(60) {
+            let s = shared.clone();
+            let _ = tokio::task::spawn_blocking(move || s.save_cache()).await;
+            cached_gen = generation;
+            last_cache = tokio::time::Instant::now();
+        }
         if generation == saved_gen && last_full.elapsed() < Duration::from_secs(600) {
             continue;
         }

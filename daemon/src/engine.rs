@@ -22,6 +22,8 @@ pub struct Config {
     pub reconcile_interval: Duration,
     /// How long events for a path are gathered before it is re-read.
     pub debounce: Duration,
+    /// Warm-start cache file (None: no cache, as in the client's fallback).
+    pub cache: Option<PathBuf>,
     /// May this process write the registry? (The fallback may not while a daemon holds the
     /// single-instance lock.)
     pub write_registry: bool,
@@ -38,6 +40,7 @@ impl Config {
             reconcile_interval: Duration::from_secs(60),
             debounce: Duration::from_millis(50),
             write_registry: true,
+            cache: None,
         }
     }
 }
@@ -60,6 +63,10 @@ pub struct Engine {
     pub route: codexd_route::Index,
     pub health: Health,
     pub started: Instant,
+    /// A full index rebuild is running outside the lock; incremental updates wait for it.
+    index_building: bool,
+    /// The route index reflects the table (false until the first build finishes).
+    pub index_ready: bool,
     /// cwd → enclosing git work tree, looked up once per directory (sessions share a few).
     git_roots: std::collections::HashMap<String, Option<String>>,
 }
@@ -76,6 +83,8 @@ impl Engine {
             },
             started: Instant::now(),
             git_roots: Default::default(),
+            index_building: false,
+            index_ready: false,
         }
     }
 
@@ -94,39 +103,71 @@ impl Engine {
         self.health.last_error = Some(message);
     }
 
-    /// Bring the route index up to date with the threads the table changed.
+    /// Bring the route index up to date with the threads the table changed. While a full
+    /// rebuild runs off the lock (`Shared::rebuild_route_index`), changes are left queued.
     pub fn refresh_route_index(&mut self) {
+        if self.index_building {
+            return;
+        }
         let changed = self.table.take_changed();
         for id in changed {
-            match self.table.thread(&id) {
-                Some(t) => {
-                    let r = t.record();
-                    let prompts: Vec<String> = t.prompts().iter().map(|p| p.text.clone()).collect();
-                    let name = t.title_name();
-                    let fields = codexd_route::DocFields {
-                        name,
-                        first_prompt: t.first_prompt(),
-                        prompts: &prompts,
-                        cwd: r.cwd(),
-                        repo: r.meta.git_origin.as_deref(),
-                    };
-                    let meta = codexd_route::DocMeta {
-                        updated_unix: t.updated_ms() / 1000,
-                        archived: t.archived(),
-                        non_interactive: !t.interactive(),
-                        cwd: r.cwd().map(str::to_owned),
-                        git_root: r.cwd().and_then(|c| git_root(&mut self.git_roots, c)),
-                    };
-                    self.route.upsert(&id, &fields, meta);
-                }
+            match self.route_doc(&id) {
+                Some(doc) => doc.apply(&mut self.route),
                 None => self.route.remove(&id),
             }
         }
     }
 
+    /// What the route index needs of one thread, owned (so an index can be built unlocked).
+    fn route_doc(&mut self, id: &str) -> Option<RouteDoc> {
+        let t = self.table.thread(id)?;
+        let r = t.record();
+        let cwd = r.cwd().map(str::to_owned);
+        let git_root = cwd
+            .as_deref()
+            .and_then(|c| git_root(&mut self.git_roots, c));
+        Some(RouteDoc {
+            id: id.to_owned(),
+            name: t.title_name().map(str::to_owned),
+            first_prompt: t.first_prompt().map(str::to_owned),
+            prompts: t.prompts().iter().map(|p| p.text.clone()).collect(),
+            repo: r.meta.git_origin.clone(),
+            meta: codexd_route::DocMeta {
+                updated_unix: t.updated_ms() / 1000,
+                archived: t.archived(),
+                non_interactive: !t.interactive(),
+                cwd,
+                git_root,
+            },
+        })
+    }
+
     /// Render the registry document for the current table.
     pub fn render_registry(&self) -> Vec<u8> {
         registry::render(&self.table, now_ms(), self.config.policy)
+    }
+}
+
+/// One thread as the route index sees it.
+struct RouteDoc {
+    id: String,
+    name: Option<String>,
+    first_prompt: Option<String>,
+    prompts: Vec<String>,
+    repo: Option<String>,
+    meta: codexd_route::DocMeta,
+}
+
+impl RouteDoc {
+    fn apply(self, index: &mut codexd_route::Index) {
+        let fields = codexd_route::DocFields {
+            name: self.name.as_deref(),
+            first_prompt: self.first_prompt.as_deref(),
+            prompts: &self.prompts,
+            cwd: self.meta.cwd.as_deref(),
+            repo: self.repo.as_deref(),
+        };
+        index.upsert(&self.id, &fields, self.meta.clone());
     }
 }
 
@@ -153,8 +194,8 @@ fn git_root(
 pub struct Shared {
     pub engine: Mutex<Engine>,
     reconcile_lock: Mutex<()>,
-    /// Bytes of the registry as last written, to skip identical rewrites.
-    last_registry: Mutex<Option<Vec<u8>>>,
+    /// Hash of the registry as last written, to skip identical rewrites.
+    last_registry: Mutex<Option<u64>>,
 }
 
 impl Shared {
@@ -184,11 +225,84 @@ impl Shared {
             tracing::debug!(error = %e, "scan");
         }
         eng.refresh_route_index();
+        eng.index_ready = !eng.index_building;
         drop(eng);
         if report.files_read > 100 {
             release_free_memory();
         }
         report
+    }
+
+    /// Reconcile the table only (the daemon's first scan: the index is rebuilt separately so
+    /// `list` and `show` answer while it builds).
+    pub fn reconcile_table(&self) -> ScanReport {
+        let _one_writer = self
+            .reconcile_lock
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let report = scan::reconcile_full(&self.engine, false);
+        let mut eng = self.lock();
+        eng.health.full_scans += 1;
+        eng.health.last_full_scan_ms = Some(now_ms());
+        drop(eng);
+        release_free_memory();
+        report
+    }
+
+    /// Build the whole route index without holding the engine lock (hundreds of ms at 10k
+    /// sessions), then swap it in and apply whatever changed meanwhile.
+    pub fn rebuild_route_index(&self) {
+        let docs: Vec<RouteDoc> = {
+            let mut eng = self.lock();
+            eng.index_building = true;
+            eng.table.take_changed();
+            let ids: Vec<String> = eng.table.threads().map(|t| t.id.to_owned()).collect();
+            ids.iter().filter_map(|id| eng.route_doc(id)).collect()
+        };
+        let mut index = codexd_route::Index::default();
+        for doc in docs {
+            doc.apply(&mut index);
+        }
+        let mut eng = self.lock();
+        eng.route = index;
+        eng.index_building = false;
+        eng.refresh_route_index();
+        eng.index_ready = true;
+        drop(eng);
+        release_free_memory();
+    }
+
+    /// Save the warm-start cache, if configured.
+    pub fn save_cache(&self) {
+        let (bytes, path) = {
+            let eng = self.lock();
+            let Some(path) = eng.config.cache.clone() else {
+                return;
+            };
+            (
+                crate::cache::render(&eng.table, &eng.config.codex_home),
+                path,
+            )
+        };
+        if let Err(e) = crate::cache::save(&path, &bytes) {
+            tracing::debug!(error = %e, path = %path.display(), "cannot save cache");
+        }
+        drop(bytes);
+        release_free_memory();
+    }
+
+    /// Seed the table from the warm-start cache; the next reconcile verifies every entry.
+    pub fn load_cache(&self) -> usize {
+        let mut eng = self.lock();
+        let Some(path) = eng.config.cache.clone() else {
+            return 0;
+        };
+        let entries = crate::cache::load(&path, &eng.config.codex_home);
+        let n = entries.len();
+        for (p, e) in entries {
+            eng.table.upsert_file(p, e);
+        }
+        n
     }
 
     /// Reconcile specific paths; falls back to a full reconcile when needed.
@@ -229,12 +343,18 @@ impl Shared {
             return Ok(false);
         }
         let mut last = self.last_registry.lock().unwrap_or_else(|e| e.into_inner());
-        if last.as_deref() == Some(&bytes[..]) && path.exists() {
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            bytes.hash(&mut h);
+            h.finish()
+        };
+        if *last == Some(hash) && path.exists() {
             return Ok(false);
         }
         match registry::save(&path, &bytes) {
             Ok(()) => {
-                *last = Some(bytes);
+                *last = Some(hash);
                 Ok(true)
             }
             Err(e) => {

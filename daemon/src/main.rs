@@ -38,6 +38,9 @@ struct Args {
     /// Milliseconds to gather file events before re-reading
     #[arg(long, value_name = "MS", default_value_t = 50)]
     debounce_ms: u64,
+    /// Do not read or write the warm-start cache ($CODEXD_CACHE_DIR, else ~/.cache/codexd)
+    #[arg(long)]
+    no_cache: bool,
     /// A session used within this many days is "active"
     #[arg(long, value_name = "DAYS", default_value_t = 7)]
     active_days: u64,
@@ -91,7 +94,10 @@ fn main() -> ExitCode {
         return ExitCode::from(1);
     }
     let codex_home = codexd::paths::resolve_codex_home(args.codex_home.as_deref());
-    let mut config = Config::for_home(codex_home);
+    let mut config = Config::for_home(codex_home.clone());
+    if !args.no_cache {
+        config.cache = codexd::cache::default_path(&codex_home);
+    }
     config.socket = codexd_proto::socket::resolve_socket_path(args.socket.as_deref());
     if let Some(r) = args.registry {
         config.registry = r;

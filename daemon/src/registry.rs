@@ -17,7 +17,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use codexd_proto::Status;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::table::{StatusPolicy, Table, UserState, format_millis};
 
@@ -159,57 +159,88 @@ pub fn parse(bytes: &[u8]) -> Option<(HashMap<String, UserState>, usize)> {
 pub fn render(table: &Table, now_ms: i64, policy: StatusPolicy) -> Vec<u8> {
     let mut threads: Vec<_> = table.threads().collect();
     threads.sort_by(|a, b| b.updated_ms().cmp(&a.updated_ms()).then(a.id.cmp(b.id)));
-    let sessions: Vec<Value> = threads
+    // Typed and streamed: the original five fields first, in the bash tool's order.
+    let sessions: Vec<Entry<'_>> = threads
         .iter()
         .map(|t| {
             let s = t.summary(now_ms, policy);
             let user_status = t.user_status();
-            let mut obj = Map::new();
-            obj.insert("id".into(), json!(s.id));
-            obj.insert("task_summary".into(), json!(s.task_summary));
-            obj.insert("keywords".into(), json!(t.keywords()));
-            obj.insert("last_used".into(), json!(s.last_used));
-            obj.insert("status".into(), json!(s.status.as_str()));
-            obj.insert("name".into(), json!(s.name));
-            obj.insert("title".into(), json!(s.title));
-            obj.insert("cwd".into(), json!(s.cwd));
-            obj.insert("created".into(), json!(s.created));
-            obj.insert("path".into(), json!(s.path));
-            obj.insert("archived".into(), json!(s.archived));
-            obj.insert("source".into(), json!(s.source));
-            obj.insert("interactive".into(), json!(s.interactive));
-            obj.insert(
-                "status_source".into(),
-                json!(if user_status.is_some() {
+            Entry {
+                keywords: t.keywords(),
+                status: s.status.as_str(),
+                status_source: if user_status.is_some() {
                     "user"
                 } else {
                     "derived"
-                }),
-            );
-            if let Some((_, at)) = t
-                .user
-                .and_then(|u| u.status)
-                .filter(|_| user_status.is_some())
-            {
-                obj.insert("status_set_at".into(), json!(format_millis(at)));
+                },
+                status_set_at: t
+                    .user()
+                    .and_then(|u| u.status)
+                    .filter(|_| user_status.is_some())
+                    .map(|(_, at)| format_millis(at)),
+                extra: t.user().map(|u| &u.extra),
+                summary: s,
             }
-            if let Some(u) = t.user {
-                for (k, v) in &u.extra {
-                    obj.entry(k.clone()).or_insert_with(|| v.clone());
-                }
-            }
-            Value::Object(obj)
         })
         .collect();
-    let doc = json!({
-        "version": FORMAT_VERSION,
-        "schema": SCHEMA,
-        "generated_by": format!("codexd {}", codexd_proto::VERSION),
-        "sessions": sessions,
-    });
+    let doc = Document {
+        version: FORMAT_VERSION,
+        schema: SCHEMA,
+        generated_by: format!("codexd {}", codexd_proto::VERSION),
+        sessions,
+    };
     let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
     out.push(b'\n');
     out
+}
+
+#[derive(serde::Serialize)]
+struct Document<'a> {
+    version: &'static str,
+    schema: u64,
+    generated_by: String,
+    sessions: Vec<Entry<'a>>,
+}
+
+struct Entry<'a> {
+    summary: codexd_proto::SessionSummary,
+    keywords: Vec<String>,
+    status: &'static str,
+    status_source: &'static str,
+    status_set_at: Option<String>,
+    extra: Option<&'a Map<String, Value>>,
+}
+
+impl serde::Serialize for Entry<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let s = &self.summary;
+        let mut m = ser.serialize_map(None)?;
+        m.serialize_entry("id", &s.id)?;
+        m.serialize_entry("task_summary", &s.task_summary)?;
+        m.serialize_entry("keywords", &self.keywords)?;
+        m.serialize_entry("last_used", &s.last_used)?;
+        m.serialize_entry("status", self.status)?;
+        m.serialize_entry("name", &s.name)?;
+        m.serialize_entry("title", &s.title)?;
+        m.serialize_entry("cwd", &s.cwd)?;
+        m.serialize_entry("created", &s.created)?;
+        m.serialize_entry("path", &s.path)?;
+        m.serialize_entry("archived", &s.archived)?;
+        m.serialize_entry("source", &s.source)?;
+        m.serialize_entry("interactive", &s.interactive)?;
+        m.serialize_entry("status_source", self.status_source)?;
+        if let Some(at) = &self.status_set_at {
+            m.serialize_entry("status_set_at", at)?;
+        }
+        // Fields we do not own, carried through untouched.
+        for (k, v) in self.extra.into_iter().flatten() {
+            if !OWN_FIELDS.contains(&k.as_str()) {
+                m.serialize_entry(k, v)?;
+            }
+        }
+        m.end()
+    }
 }
 
 /// Remove temp files a killed writer left next to the registry. Call only while holding the
@@ -289,7 +320,10 @@ mod tests {
         );
         assert!(!user.contains_key("b"));
         assert_eq!(user["c"].status, None);
-        assert_eq!(user["c"].extra.get("pinned"), Some(&json!(true)));
+        assert_eq!(
+            user["c"].extra.get("pinned"),
+            Some(&serde_json::json!(true))
+        );
     }
 
     #[test]

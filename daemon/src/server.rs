@@ -23,6 +23,17 @@ use crate::commands;
 use crate::engine::Shared;
 
 pub const MAX_CONNECTIONS: usize = 128;
+
+/// How far the daemon's start has come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Readiness {
+    /// Socket bound, first scan running.
+    Starting,
+    /// The table reflects the disk.
+    TableReady,
+    /// The route index is built too.
+    Indexed,
+}
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -33,7 +44,7 @@ const READY_TIMEOUT: Duration = Duration::from_secs(120);
 pub async fn serve(
     listener: Listener,
     shared: Arc<Shared>,
-    ready: watch::Receiver<bool>,
+    ready: watch::Receiver<Readiness>,
     cancel: CancellationToken,
 ) {
     let tracker = TaskTracker::new();
@@ -175,7 +186,7 @@ pub enum LineError {
 async fn connection(
     stream: Stream,
     shared: Arc<Shared>,
-    mut ready: watch::Receiver<bool>,
+    mut ready: watch::Receiver<Readiness>,
     cancel: CancellationToken,
 ) {
     let (rd, mut wr) = tokio::io::split(stream);
@@ -246,14 +257,19 @@ fn bad_request(line: &[u8], e: &serde_json::Error) -> Response {
 async fn answer(
     env: RequestEnvelope,
     shared: &Arc<Shared>,
-    ready: &mut watch::Receiver<bool>,
+    ready: &mut watch::Receiver<Readiness>,
     cancel: &CancellationToken,
 ) -> Response {
     let id = env.id;
-    let is_status = matches!(env.request, Request::Status(_) | Request::Shutdown(_));
-    // Status and shutdown answer even while the first scan runs; the rest wait for it.
-    if !is_status && !*ready.borrow() {
-        let waited = tokio::time::timeout(READY_TIMEOUT, ready.wait_for(|r| *r)).await;
+    // Status and shutdown answer at once; list/show once the table is loaded; route and
+    // search once the index is built too.
+    let needed = match env.request {
+        Request::Status(_) | Request::Shutdown(_) => Readiness::Starting,
+        Request::Route(_) | Request::Search(_) => Readiness::Indexed,
+        _ => Readiness::TableReady,
+    };
+    if *ready.borrow() < needed {
+        let waited = tokio::time::timeout(READY_TIMEOUT, ready.wait_for(|r| *r >= needed)).await;
         if !matches!(waited, Ok(Ok(_))) {
             return Response::error(
                 id,

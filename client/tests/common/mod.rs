@@ -89,6 +89,7 @@ impl Env {
             .env("CODEX_HOME", &self.home)
             .env("CODEXD_SOCKET", &self.socket)
             .env("CODEXD_BIN", daemon_bin())
+            .env("CODEXD_CACHE_DIR", self.dir.path().join("cache"))
             .env_remove("CODEXD_REGISTRY")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null());
@@ -123,6 +124,7 @@ impl Env {
             .arg("--socket")
             .arg(&self.socket)
             .env("CODEXD_LOG", "debug")
+            .env("CODEXD_CACHE_DIR", self.dir.path().join("cache"))
             .env_remove("CODEXD_REGISTRY")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -6,7 +6,7 @@
 //! a rollout, exactly as Codex's own listing decides.
 
 /// What a rollout file name tells us.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RolloutName {
     /// The thread id (`codex resume` takes this).
     pub thread_id: String,

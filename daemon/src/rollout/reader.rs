@@ -26,7 +26,7 @@ const DECIDE_AT: usize = 16 * 1024;
 pub const MAX_LINE: usize = 4 * 1024 * 1024;
 
 /// What we remember about a file between reads.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileState {
     pub dev: u64,
     pub ino: u64,
@@ -62,7 +62,7 @@ impl FileState {
 }
 
 /// A parsed file: its record plus where reading stopped.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ParsedFile {
     pub state: FileState,
     pub record: RolloutRecord,

@@ -8,8 +8,8 @@
 use std::borrow::Cow;
 
 use codexd_proto::TurnState;
-use serde::Deserialize;
 use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::context::{is_attachment_marker, is_contextual, strip_ide_prefix, truncate_bytes};
@@ -21,7 +21,7 @@ pub const MAX_PROMPTS: usize = 64;
 pub const MAX_PROMPT_BYTES: usize = 2000;
 
 /// The session header (`session_meta` payload, or the pre-0.32 bare header).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Meta {
     pub id: Option<String>,
     /// Unix ms. True UTC since 0.30 (earlier: local time labelled `Z`).
@@ -43,7 +43,7 @@ pub struct Meta {
 }
 
 /// One real user prompt.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Prompt {
     /// Cleaned text (IDE prefix stripped, trimmed, at most `MAX_PROMPT_BYTES`), or `[Image]`.
     pub text: String,
@@ -51,7 +51,7 @@ pub struct Prompt {
     pub ordinal: Option<u64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct RolloutRecord {
     pub meta: Meta,
     /// A `session_meta` (or legacy header) line was seen.
@@ -79,7 +79,7 @@ pub struct RolloutRecord {
 }
 
 /// A bounded prompt list: the first prompt, then a window of the most recent ones.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Prompts {
     /// `items[0]` is the first prompt ever; the rest are the latest `MAX_PROMPTS - 1`.
     items: Vec<Prompt>,

@@ -1,0 +1,89 @@
+//! Warm start: the table's parsed files, saved in codexd's cache directory so a restart only
+//! stats files instead of re-reading gigabytes.
+//!
+//! The cache is a hint like any other: every entry is checked against the disk (dev, inode,
+//! length, mtime) by the first reconcile, which re-reads whatever differs and drops what is
+//! gone. A cache from another codexd version, another CODEX_HOME or in a format we cannot read
+//! is ignored. It lives in our own directory (`$XDG_CACHE_HOME/codexd`), never in CODEX_HOME.
+
+use std::hash::{Hash, Hasher};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::table::{FileEntry, Table};
+
+/// Bumped when the cached types change meaning.
+const CACHE_FORMAT: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct CacheFile {
+    format: u32,
+    codexd: String,
+    codex_home: PathBuf,
+    files: Vec<(PathBuf, FileEntry)>,
+}
+
+/// Where the cache for `codex_home` lives: `$CODEXD_CACHE_DIR`, else the platform cache dir.
+pub fn default_path(codex_home: &Path) -> Option<PathBuf> {
+    let dir = std::env::var_os("CODEXD_CACHE_DIR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            directories::ProjectDirs::from("dev", "codexd", "codexd")
+                .map(|d| d.cache_dir().to_path_buf())
+        })?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    codex_home.hash(&mut h);
+    Some(dir.join(format!("table-{:016x}.json", h.finish())))
+}
+
+/// Load cached entries for `codex_home`. Any problem means "no cache".
+pub fn load(path: &Path, codex_home: &Path) -> Vec<(PathBuf, FileEntry)> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Vec::new();
+    };
+    match serde_json::from_slice::<CacheFile>(&bytes) {
+        Ok(c)
+            if c.format == CACHE_FORMAT
+                && c.codexd == codexd_proto::VERSION
+                && c.codex_home == codex_home =>
+        {
+            c.files
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Serialise the table's files (cheap: called with the engine locked, writes happen later).
+pub fn render(table: &Table, codex_home: &Path) -> Vec<u8> {
+    let files: Vec<(&PathBuf, &FileEntry)> = table.threads().flat_map(|t| t.files()).collect();
+    #[derive(Serialize)]
+    struct Out<'a> {
+        format: u32,
+        codexd: &'a str,
+        codex_home: &'a Path,
+        files: Vec<(&'a PathBuf, &'a FileEntry)>,
+    }
+    serde_json::to_vec(&Out {
+        format: CACHE_FORMAT,
+        codexd: codexd_proto::VERSION,
+        codex_home,
+        files,
+    })
+    .unwrap_or_default()
+}
+
+/// Write atomically (a torn cache would only cost a re-read, but keep it whole anyway).
+pub fn save(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::DirBuilder::new().recursive(true).create(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".table.")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
