@@ -190,7 +190,7 @@ fn log_save(shared: &Shared) {
     }
 }
 
-/// Saves the warm-start cache at most once a minute, and the registry at most once a second when the table changed, and re-renders every
+/// Saves the warm-start cache at most every ten minutes, and the registry at most once a second when the table changed, and re-renders every
 /// ten minutes (statuses age: active → completed) — writing only when the bytes differ.
 async fn registry_writer(shared: Arc<Shared>, cancel: CancellationToken) {
     let mut saved_gen = u64::MAX;
@@ -203,8 +203,9 @@ async fn registry_writer(shared: Arc<Shared>, cancel: CancellationToken) {
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
         }
         let generation = shared.lock().table.generation();
-        // The warm-start cache trails by up to a minute; a stale entry is only a re-read.
-        if generation != cached_gen && last_cache.elapsed() >= Duration::from_secs(60) {
+        // The warm-start cache trails by up to ten minutes (rendering it holds the engine lock
+        // for tens of ms at 10k sessions); a stale entry only costs a re-read at restart.
+        if generation != cached_gen && last_cache.elapsed() >= Duration::from_secs(600) {
             let s = shared.clone();
             let _ = tokio::task::spawn_blocking(move || s.save_cache()).await;
             cached_gen = generation;
