@@ -70,7 +70,7 @@ fn list(shared: &Shared, id: u64, p: &ListParams) -> Response {
             .collect();
         let total = keys.len();
         let limit = p.limit.unwrap_or(usize::MAX).min(total);
-        let order = |a: &(i64, &str), b: &(i64, &str)| b.0.cmp(&a.0).then(a.1.cmp(b.1));
+        let order = |a: &(i64, &str), b: &(i64, &str)| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1));
         if limit > 0 && limit < total {
             keys.select_nth_unstable_by(limit - 1, order);
         }
@@ -102,8 +102,11 @@ fn list(shared: &Shared, id: u64, p: &ListParams) -> Response {
 /// Put the `k` most recently used threads first, in order (ties by id). Selecting before
 /// sorting keeps `list --limit 20` linear in the number of sessions.
 fn newest_first(threads: &mut [Thread<'_>], k: usize) {
-    let order =
-        |a: &Thread<'_>, b: &Thread<'_>| b.updated_ms().cmp(&a.updated_ms()).then(a.id.cmp(b.id));
+    let order = |a: &Thread<'_>, b: &Thread<'_>| {
+        b.updated_ms()
+            .cmp(&a.updated_ms())
+            .then_with(|| a.id.cmp(b.id))
+    };
     if k == 0 {
         return;
     }
@@ -167,7 +170,11 @@ fn cleanup(shared: &Shared, id: u64, p: &CleanupParams) -> Response {
         let eng = shared.lock();
         let policy = eng.config.policy;
         let mut threads: Vec<Thread<'_>> = eng.table.threads().collect();
-        threads.sort_by(|a, b| b.updated_ms().cmp(&a.updated_ms()).then(a.id.cmp(b.id)));
+        threads.sort_by(|a, b| {
+            b.updated_ms()
+                .cmp(&a.updated_ms())
+                .then_with(|| a.id.cmp(b.id))
+        });
         let old_enough = |t: &Thread<'_>| {
             p.older_than_secs
                 .is_none_or(|secs| now - t.updated_ms() >= (secs as i64).saturating_mul(1000))
@@ -223,7 +230,11 @@ fn build(shared: &Shared, id: u64) -> Response {
     let (sessions, registry) = {
         let eng = shared.lock();
         let mut threads: Vec<Thread<'_>> = eng.table.threads().collect();
-        threads.sort_by(|a, b| b.updated_ms().cmp(&a.updated_ms()).then(a.id.cmp(b.id)));
+        threads.sort_by(|a, b| {
+            b.updated_ms()
+                .cmp(&a.updated_ms())
+                .then_with(|| a.id.cmp(b.id))
+        });
         let sessions = threads
             .iter()
             .map(|t| BuildEntry {

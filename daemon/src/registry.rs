@@ -158,7 +158,11 @@ pub fn parse(bytes: &[u8]) -> Option<(HashMap<String, UserState>, usize)> {
 /// Render the registry for the current table: all sessions (not the 50 newest), newest first.
 pub fn render(table: &Table, now_ms: i64, policy: StatusPolicy) -> Vec<u8> {
     let mut threads: Vec<_> = table.threads().collect();
-    threads.sort_by(|a, b| b.updated_ms().cmp(&a.updated_ms()).then(a.id.cmp(b.id)));
+    threads.sort_by(|a, b| {
+        b.updated_ms()
+            .cmp(&a.updated_ms())
+            .then_with(|| a.id.cmp(b.id))
+    });
     // Typed and streamed: the original five fields first, in the bash tool's order.
     let sessions: Vec<Entry<'_>> = threads
         .iter()
