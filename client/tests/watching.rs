@@ -256,7 +256,9 @@ fn warm_restart_reads_only_what_changed() {
     );
     fs::remove_file(&paths[4]).unwrap();
     env.start_daemon();
-    let log = env.daemon_log();
+    let log = wait_for("the first scan", || {
+        Some(env.daemon_log()).filter(|l| l.contains("initial scan done"))
+    });
     assert!(
         log.contains("cached=20") && log.contains("read=1 "),
         "{log}"

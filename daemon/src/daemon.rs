@@ -128,10 +128,15 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                 "route index built"
             );
             let _ = ready_tx.send(server::Readiness::Indexed);
+            // A cache that was loaded and barely changed is not rewritten now: rendering it holds
+            // the engine lock for ~100 ms at 10k sessions, just as clients start asking.
+            let refresh_cache = cached == 0 || report.files_read * 20 > cached;
             let s = shared.clone();
             let _ = tokio::task::spawn_blocking(move || {
                 log_save(&s);
-                s.save_cache();
+                if refresh_cache {
+                    s.save_cache();
+                }
             })
             .await;
             let writer = tokio::spawn(registry_writer(shared.clone(), cancel.clone()));
