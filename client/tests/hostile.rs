@@ -40,9 +40,12 @@ fn rss_kib(pid: u32) -> u64 {
 #[test]
 fn malformed_requests_never_hurt_the_daemon() {
     let mut env = Env::new();
-    env.write(
-        &lines::rollout_path(false, "2026-11-20T10-00-00", A),
-        lines::session(A, "2026-11-20T09:00:00.000Z", "/p", "hello there").as_bytes(),
+    env.session(
+        A,
+        "2026-11-20T10-00-00",
+        "2026-11-20T09:00:00.000Z",
+        "/p",
+        "hello there",
     );
     env.start_daemon();
     let pid = env.daemon.as_ref().unwrap().id();
@@ -101,9 +104,12 @@ fn malformed_requests_never_hurt_the_daemon() {
 #[test]
 fn silent_stalled_and_surplus_clients_delay_nobody() {
     let mut env = Env::new();
-    env.write(
-        &lines::rollout_path(false, "2026-11-20T10-00-00", A),
-        lines::session(A, "2026-11-20T09:00:00.000Z", "/p", "hello there").as_bytes(),
+    env.session(
+        A,
+        "2026-11-20T10-00-00",
+        "2026-11-20T09:00:00.000Z",
+        "/p",
+        "hello there",
     );
     env.start_daemon();
     // One says nothing; one floods requests and never reads answers.
@@ -372,4 +378,52 @@ fn kill_9_during_registry_writes_never_loses_an_acknowledged_status() {
             .collect();
         assert!(leftovers.len() <= 1, "temp files pile up: {leftovers:?}");
     }
+}
+
+#[test]
+fn registry_failures_are_reported_and_the_daemon_stays_up() {
+    // Unreadable (a directory in its place): not replaced, reported, daemon up.
+    let mut env = Env::new();
+    env.session(
+        A,
+        "2026-11-20T10-00-00",
+        "2026-11-20T09:00:00.000Z",
+        "/p",
+        "hello there",
+    );
+    std::fs::create_dir(env.registry()).unwrap();
+    env.start_daemon();
+    let st = env.json(&["status"]);
+    assert!(
+        st["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("registry not written"),
+        "{st}"
+    );
+    assert!(
+        env.registry().is_dir(),
+        "an unreadable registry must not be replaced"
+    );
+    let mut child = env.daemon.take().unwrap();
+    signal(&child, "TERM");
+    child.wait().unwrap();
+    std::fs::remove_dir(env.registry()).unwrap();
+
+    // Unwritable (its directory refuses new files): every save fails, is counted and warned
+    // about, and requests keep working.
+    let child = env
+        .daemon_cmd()
+        .arg("--registry")
+        .arg("/proc/self/claude-sessions.json")
+        .spawn()
+        .unwrap();
+    env.daemon = Some(child);
+    env.wait_ready();
+    let r = env.client(&["set-status", A, "completed"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("registry not saved"), "{}", r.stderr);
+    assert_eq!(env.json(&["show", A])["status"], "completed");
+    let st = env.json(&["status"]);
+    assert!(st["errors"].as_u64().unwrap() > 0, "{st}");
 }

@@ -265,15 +265,12 @@ fn second_daemon_is_refused_and_sigterm_is_clean() {
 #[test]
 fn client_starts_the_daemon_when_needed() {
     let env = Env::new();
-    env.write(
-        &lines::rollout_path(false, "2026-02-23T12-40-23", A),
-        lines::session(
-            A,
-            "2026-02-23T11:40:23.298Z",
-            "/home/u/proj",
-            "Fix the flaky login test",
-        )
-        .as_bytes(),
+    env.session(
+        A,
+        "2026-02-23T12-40-23",
+        "2026-02-23T11:40:23.298Z",
+        "/home/u/proj",
+        "Fix the flaky login test",
     );
     let r = env.client(&["list"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -295,15 +292,12 @@ fn client_starts_the_daemon_when_needed() {
 #[test]
 fn falls_back_to_a_direct_scan_without_a_daemon_binary() {
     let env = Env::new();
-    env.write(
-        &lines::rollout_path(false, "2026-02-23T12-40-23", A),
-        lines::session(
-            A,
-            "2026-02-23T11:40:23.298Z",
-            "/home/u/proj",
-            "Fix the flaky login test",
-        )
-        .as_bytes(),
+    env.session(
+        A,
+        "2026-02-23T12-40-23",
+        "2026-02-23T11:40:23.298Z",
+        "/home/u/proj",
+        "Fix the flaky login test",
     );
     let out = env
         .client_cmd(&["show", "019c8a4c"])

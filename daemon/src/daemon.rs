@@ -37,11 +37,6 @@ pub enum StartError {
         path: String,
         source: std::io::Error,
     },
-    #[error("registry {path}: {source}")]
-    Registry {
-        path: String,
-        source: registry::RegistryError,
-    },
 }
 
 /// Run the daemon until SIGTERM/SIGINT or a `shutdown` request.
@@ -60,10 +55,17 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         );
     }
     // User-owned state first, so the first registry write cannot drop it.
-    let loaded = registry::load(&config.registry).map_err(|source| StartError::Registry {
-        path: config.registry.display().to_string(),
-        source,
-    })?;
+    let mut config = config;
+    // A registry we cannot read (permissions, a directory in its place) is not replaced: it
+    // may hold the user's decisions. Run without writing it and say so in `status`.
+    let (loaded, load_error) = match registry::load(&config.registry) {
+        Ok(l) => (l, None),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the registry; running without writing it until codexd restarts");
+            config.write_registry = false;
+            (registry::Loaded::default(), Some(e.to_string()))
+        }
+    };
     if let Some(aside) = &loaded.moved_aside {
         tracing::warn!(registry = %config.registry.display(), moved_to = %aside.display(), "registry was unreadable; moved aside and rebuilding it");
     }
@@ -75,6 +77,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     }
     let mut engine = Engine::new(config.clone());
     engine.table.set_user_states(loaded.user);
+    if let Some(e) = load_error {
+        engine.note_error(format!("registry not written: {e}"));
+    }
     let shared = Arc::new(Shared::new(engine));
 
     let name = socket

@@ -45,12 +45,7 @@ enum JobResult {
 /// Full reconcile: everything on disk against everything in the table. With `force`, every
 /// file is re-parsed from its first byte (`build`); otherwise unchanged files are skipped.
 pub fn reconcile_full(engine: &Mutex<Engine>, force: bool) -> ScanReport {
-    let home = engine
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .config
-        .codex_home
-        .clone();
+    let home = codex_home(engine);
     let discovery = discover::discover(&home);
     let mut report = ScanReport {
         files_seen: discovery.files.len(),
@@ -81,12 +76,7 @@ pub fn reconcile_full(engine: &Mutex<Engine>, force: bool) -> ScanReport {
 /// Reconcile just these paths (from watcher events): files, directories, the session index.
 /// Returns `None` when a path needs a full reconcile instead (CODEX_HOME itself changed).
 pub fn reconcile_paths(engine: &Mutex<Engine>, paths: &[PathBuf]) -> Option<ScanReport> {
-    let home = engine
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .config
-        .codex_home
-        .clone();
+    let home = codex_home(engine);
     let mut report = ScanReport::default();
     let mut found: Vec<Found> = Vec::new();
     let mut removed_files: Vec<PathBuf> = Vec::new();
@@ -137,6 +127,11 @@ pub fn reconcile_paths(engine: &Mutex<Engine>, paths: &[PathBuf]) -> Option<Scan
     }
     run_jobs(engine, jobs, &mut report);
     Some(report)
+}
+
+fn codex_home(engine: &Mutex<Engine>) -> PathBuf {
+    let eng = engine.lock().unwrap_or_else(|e| e.into_inner());
+    eng.config.codex_home.clone()
 }
 
 fn reload_names(engine: &Mutex<Engine>, home: &Path, report: &mut ScanReport) {

@@ -263,7 +263,9 @@ proptest! {
 
     #[test]
     fn any_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
-        let _ = parse_bytes(&bytes);
+        let (_, consumed) = parse_bytes(&bytes);
+        let last_newline = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        prop_assert_eq!(consumed as usize, last_newline);
     }
 
     #[test]

@@ -164,6 +164,21 @@ impl Env {
         p
     }
 
+    /// One envelope-format session with a single prompt, in its dated directory.
+    pub fn session(
+        &self,
+        id: &str,
+        name_time: &str,
+        created: &str,
+        cwd: &str,
+        prompt: &str,
+    ) -> PathBuf {
+        self.write(
+            &lines::rollout_path(false, name_time, id),
+            lines::session(id, created, cwd, prompt).as_bytes(),
+        )
+    }
+
     pub fn append(&self, path: &Path, contents: &[u8]) {
         let mut f = fs::OpenOptions::new().append(true).open(path).unwrap();
         f.write_all(contents).unwrap();
@@ -185,25 +200,21 @@ impl Drop for Env {
 
 /// Set a file's mtime to `secs_ago` seconds before now.
 pub fn age(path: &Path, secs_ago: u64) {
-    let t = SystemTime::now() - Duration::from_secs(secs_ago);
-    fs::File::options()
-        .write(true)
-        .open(path)
-        .unwrap()
-        .set_modified(t)
-        .unwrap();
+    touch(path, SystemTime::now() - Duration::from_secs(secs_ago));
 }
 
 /// Set a file's mtime to an RFC 3339 instant.
 pub fn set_mtime(path: &Path, rfc3339: &str) {
     let secs = rfc3339.parse::<jiff::Timestamp>().unwrap().as_second();
-    let t = SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64);
-    fs::File::options()
-        .write(true)
-        .open(path)
-        .unwrap()
-        .set_modified(t)
-        .unwrap();
+    touch(
+        path,
+        SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64),
+    );
+}
+
+fn touch(path: &Path, t: SystemTime) {
+    let f = fs::File::options().write(true).open(path).unwrap();
+    f.set_modified(t).unwrap();
 }
 
 /// Send a signal with kill(1).
