@@ -23,6 +23,9 @@ struct Opts {
     runs: usize,
     idle_secs: u64,
     rss: Vec<usize>,
+    /// Content scale of the RSS corpora (0.05 makes 100k sessions ≈ 1 GB instead of 21 GB;
+    /// prompts, names and metadata — what the daemon keeps — are the same at every scale).
+    rss_scale: f64,
     skip_original: bool,
 }
 
@@ -33,6 +36,7 @@ fn parse_args() -> Opts {
         runs: 50,
         idle_secs: 60,
         rss: vec![1_000, 10_000],
+        rss_scale: 1.0,
         skip_original: false,
     };
     let mut args = std::env::args().skip(1);
@@ -52,10 +56,11 @@ fn parse_args() -> Opts {
                     .map(|s| s.parse().unwrap_or_else(|_| die("--rss N,N")))
                     .collect()
             }
+            "--rss-scale" => o.rss_scale = val().parse().unwrap_or_else(|_| die("--rss-scale F")),
             "--skip-original" => o.skip_original = true,
             "-h" | "--help" => {
                 println!(
-                    "codexd-bench [--sessions N] [--dir DIR] [--runs N] [--idle-secs N] [--rss 1000,10000,100000] [--skip-original]"
+                    "codexd-bench [--sessions N] [--dir DIR] [--runs N] [--idle-secs N] [--rss 1000,10000,100000] [--rss-scale 0.05] [--skip-original]"
                 );
                 std::process::exit(0);
             }
@@ -82,13 +87,14 @@ fn bin(name: &str) -> PathBuf {
 }
 
 /// A corpus of `n` sessions, generated once and reused (seed 0).
-fn corpus(dir: &Path, n: usize) -> Manifest {
+fn corpus(dir: &Path, n: usize, scale: f64) -> Manifest {
     let manifest_path = dir.join("manifest.json");
     let home = dir.join("home");
     if let Some(m) = std::fs::read(&manifest_path)
         .ok()
         .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
         && m.options.sessions == n
+        && m.options.scale == scale
         && home.is_dir()
     {
         return m;
@@ -100,6 +106,7 @@ fn corpus(dir: &Path, n: usize) -> Manifest {
         &home,
         &CorpusOptions {
             sessions: n,
+            scale,
             ..CorpusOptions::default()
         },
     )
@@ -316,7 +323,7 @@ fn main() {
         .clone()
         .unwrap_or_else(|| PathBuf::from("target/bench-corpus"));
     let dir = base.join(o.sessions.to_string());
-    let manifest = corpus(&dir, o.sessions);
+    let manifest = corpus(&dir, o.sessions, 1.0);
     let home = dir.join("home");
     let files = rollout_files(&home);
     let total_bytes: u64 = files
@@ -524,12 +531,13 @@ fn main() {
 
     // RSS at other scales.
     for &n in o.rss.iter().filter(|&&n| n != o.sessions) {
-        let d = base.join(n.to_string());
-        corpus(&d, n);
-        let (daemon, ready, _) = Daemon::start(&d.join("home"), &d.join("cache"));
+        let d = base.join(format!("{n}-scale{}", o.rss_scale));
+        corpus(&d, n, o.rss_scale);
+        let (daemon, _, ready) = Daemon::start(&d.join("home"), &d.join("cache"));
         let _ = writeln!(
             report,
-            "| Daemon RSS at {n} sessions (ready in {}) | {:.1} MB | | | linear |",
+            "| Daemon RSS at {n} sessions, content scale {} (route ready in {}) | {:.1} MB | | | linear |",
+            o.rss_scale,
             ms(ready),
             daemon.rss_kib() as f64 / 1024.0
         );

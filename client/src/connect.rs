@@ -175,6 +175,32 @@ pub fn wait_for_daemon(socket: &Path, timeout: Duration) -> Option<Connection> {
     None
 }
 
+/// Ask a daemon that speaks an older protocol to stop (the `shutdown` request line is the
+/// same in every protocol version) and wait, within the start budget, until its socket is
+/// gone or refuses connections.
+pub fn stop_old_daemon(socket: &Path) -> bool {
+    use std::os::unix::net::UnixStream;
+    let Ok(mut s) = UnixStream::connect(socket) else {
+        return true;
+    };
+    let _ = s.set_read_timeout(Some(START_BUDGET));
+    let _ = s.set_write_timeout(Some(START_BUDGET));
+    if s.write_all(b"{\"id\":1,\"shutdown\":{}}\n").is_err() {
+        return false;
+    }
+    let mut answer = String::new();
+    let _ = BufReader::new(&s).read_line(&mut answer);
+    drop(s);
+    let started = Instant::now();
+    while started.elapsed() < START_BUDGET {
+        if UnixStream::connect(socket).is_err() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
 /// Why starting failed, for the message.
 #[derive(Debug)]
 pub struct StartFailure(pub String);

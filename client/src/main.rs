@@ -181,6 +181,18 @@ fn obtain(
                 None => connect::start_and_connect(socket, codex_home, timeout).map_err(|e| e.0),
             }
         }
+        // An older daemon (say, still running after an upgrade): replace it with ours.
+        Err(ConnectError::Protocol { daemon, .. })
+            if daemon < codexd_proto::PROTOCOL_VERSION && !no_autostart =>
+        {
+            if connect::stop_old_daemon(socket) {
+                connect::start_and_connect(socket, codex_home, timeout).map_err(|e| e.0)
+            } else {
+                Err(format!(
+                    "an older codexd (protocol {daemon}) is running and did not stop; run `codexd-client shutdown`"
+                ))
+            }
+        }
         Err(e) => Err(e.to_string()),
     };
     let why = match connected {

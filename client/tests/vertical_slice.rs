@@ -316,3 +316,52 @@ fn falls_back_to_a_direct_scan_without_a_daemon_binary() {
     // The first command built the registry, as the original command did.
     assert!(env.registry().exists());
 }
+
+#[test]
+fn an_older_daemon_is_replaced() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.session(
+        A,
+        "2026-02-23T12-40-23",
+        "2026-02-23T11:40:23.298Z",
+        "/home/u/proj",
+        "Fix the flaky login test",
+    );
+    // A fake daemon that speaks protocol 0 and honours shutdown.
+    let dir = env.socket.parent().unwrap();
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let listener = std::os::unix::net::UnixListener::bind(&env.socket).unwrap();
+    let socket = env.socket.clone();
+    let fake = std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let mut s = stream.unwrap();
+            let mut line = String::new();
+            BufReader::new(&s).read_line(&mut line).unwrap();
+            if line.contains("\"shutdown\":{") {
+                let _ = s.write_all(b"{\"id\":1,\"ok\":{}}\n");
+                std::fs::remove_file(&socket).unwrap();
+                return true;
+            }
+            let _ = s.write_all(
+                b"{\"hello\":{\"program\":\"codexd\",\"version\":\"0.0.1\",\"protocol\":0}}\n",
+            );
+        }
+        false
+    });
+    let r = env.client(&["list"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("Fix the flaky login test"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stderr.contains("direct scan"), "{}", r.stderr);
+    assert!(fake.join().unwrap(), "the old daemon was not asked to stop");
+    assert_eq!(
+        env.json(&["status"])["protocol"],
+        codexd_proto::PROTOCOL_VERSION
+    );
+}
