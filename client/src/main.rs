@@ -120,13 +120,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let socket = codexd_proto::socket::resolve_socket_path(g.socket.as_deref());
     let timeout = Duration::from_secs_f64(g.timeout.clamp(0.1, 86_400.0));
     let kind = request.name();
-    let response = match obtain(
+    let progress = Progress::start(kind, !g.json && std::io::stderr().is_terminal());
+    let obtained = obtain(
         &request,
         &socket,
         g.codex_home.as_deref(),
         timeout,
         g.no_autostart,
-    ) {
+    );
+    progress.stop();
+    let response = match obtained {
         Ok(r) => r,
         Err(Unreachable::NoDaemonForShutdown) => {
             println!("codexd is not running");
@@ -138,6 +141,64 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     };
     Ok(output(kind, response, &g, style))
+}
+
+/// A spinner on stderr (terminals only) for requests that take a while: a `build` over a big
+/// history, or the first request while a fresh daemon indexes. Silent for fast answers.
+struct Progress {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(kind: &'static str, enabled: bool) -> Progress {
+        use std::sync::mpsc::RecvTimeoutError;
+        if !enabled {
+            return Progress {
+                stop: None,
+                thread: None,
+            };
+        }
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let frames = ['|', '/', '-', '\\'];
+            let what = if kind == "build" {
+                "rescanning every rollout"
+            } else {
+                "waiting for codexd (indexing)"
+            };
+            let mut shown = false;
+            let mut i = 0;
+            // Wakes at once when stopped (or the sender is dropped), else every 100 ms.
+            while let Err(RecvTimeoutError::Timeout) = rx.recv_timeout(Duration::from_millis(100)) {
+                let t = started.elapsed();
+                if t >= Duration::from_millis(400) {
+                    eprint!(
+                        "\r{} {what}… {:.1} s",
+                        frames[i % frames.len()],
+                        t.as_secs_f64()
+                    );
+                    shown = true;
+                    i += 1;
+                }
+            }
+            if shown {
+                eprint!("\r\x1b[2K");
+            }
+        });
+        Progress {
+            stop: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    fn stop(self) {
+        drop(self.stop);
+        if let Some(t) = self.thread {
+            let _ = t.join();
+        }
+    }
 }
 
 /// Connect; when the daemon says it is busy, retry briefly before giving up on it.

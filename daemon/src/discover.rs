@@ -84,7 +84,9 @@ pub fn discover(codex_home: &Path) -> Discovery {
     let mut out = Discovery::default();
     for (dir, archived) in [(SESSIONS_DIR, false), (ARCHIVED_DIR, true)] {
         let root = codex_home.join(dir);
-        match fs::symlink_metadata(&root) {
+        // The roots themselves may be symlinks (sessions kept on another disk): follow them.
+        // Below the roots symlinked directories are not followed (loops).
+        match fs::metadata(&root) {
             Ok(m) if m.is_dir() => walk(&root, archived, 0, &mut out),
             Ok(_) => out
                 .errors
@@ -140,6 +142,27 @@ fn walk(dir: &Path, archived: bool, depth: usize, out: &mut Discovery) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn symlinked_roots_are_followed_but_not_inner_loops() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("elsewhere");
+        let day = real.join("2026/01/01");
+        fs::create_dir_all(&day).unwrap();
+        fs::write(
+            day.join(format!("rollout-2026-01-01T00-00-00-{ID}.jsonl")),
+            b"{}\n",
+        )
+        .unwrap();
+        // A loop inside the tree must not be followed.
+        std::os::unix::fs::symlink(&real, day.join("loop")).unwrap();
+        let home = dir.path().join("home");
+        fs::create_dir(&home).unwrap();
+        std::os::unix::fs::symlink(&real, home.join("sessions")).unwrap();
+        let found = discover(&home);
+        assert_eq!(found.files.len(), 1, "{found:?}");
+        assert!(found.errors.is_empty(), "{:?}", found.errors);
+    }
 
     const ID: &str = "019c8a4c-ed82-79a1-aa28-7738fc5ab61a";
 
