@@ -30,9 +30,17 @@ pub fn dispatch(shared: &Shared, id: u64, request: Request) -> Response {
         }
         Request::Shutdown(_) => Response::ok(id, &serde_json::json!({"shutting_down": true})),
     };
-    if let Some(w) = watcher_warning(&shared.lock()) {
+    let eng = shared.lock();
+    if let Some(w) = watcher_warning(&eng) {
         response.warnings.push(w);
     }
+    if !eng.config.codex_home.is_dir() {
+        response.warnings.push(format!(
+            "{} does not exist (yet): no Codex sessions to show. Set CODEX_HOME if Codex keeps them elsewhere; codexd picks the directory up when it appears",
+            eng.config.codex_home.display()
+        ));
+    }
+    drop(eng);
     response
 }
 
