@@ -39,11 +39,24 @@ pub struct Connection {
     next_id: u64,
     #[allow(dead_code)] // kept for version checks and debugging
     pub daemon: Hello,
+    /// A request sent along with the hello, whose answer has not been read yet.
+    pipelined: Option<Request>,
 }
 
 impl Connection {
     /// Connect and exchange hellos.
     pub fn open(path: &Path, timeout: Duration) -> Result<Connection, ConnectError> {
+        Connection::open_with(path, timeout, None)
+    }
+
+    /// Connect, exchange hellos, and send `first` in the same write as the hello (saving a
+    /// round trip); its answer is what the next `request` returns. Only for requests that
+    /// change nothing: a daemon of another protocol may already have read it.
+    pub fn open_with(
+        path: &Path,
+        timeout: Duration,
+        first: Option<&Request>,
+    ) -> Result<Connection, ConnectError> {
         let io_err = |source| ConnectError::Io {
             path: path.to_owned(),
             source,
@@ -64,12 +77,20 @@ impl Connection {
         let mut stream = BufReader::new(stream);
         // If the daemon is at its connection cap it answers "busy" and closes, possibly before
         // our hello is written: read its line either way.
-        let wrote = write_json(
-            stream.get_mut(),
-            &HelloLine {
-                hello: Hello::new("codexd-client"),
-            },
-        );
+        let first = first.filter(|r| r.is_read_only());
+        let mut out = json_line(&HelloLine {
+            hello: Hello::new("codexd-client"),
+        })?;
+        if let Some(r) = first {
+            out.extend(json_line(&RequestEnvelope {
+                id: 1,
+                request: r.clone(),
+            })?);
+        }
+        let wrote = stream
+            .get_mut()
+            .write_all(&out)
+            .and_then(|()| stream.get_mut().flush());
         let line = match read_line(&mut stream) {
             Ok(l) => l,
             Err(e) => return Err(io_err(wrote.err().unwrap_or(e))),
@@ -97,22 +118,36 @@ impl Connection {
         Ok(Connection {
             stream,
             path: path.to_owned(),
-            next_id: 1,
+            next_id: if first.is_some() { 2 } else { 1 },
+            pipelined: first.cloned(),
             daemon: hello.hello,
         })
     }
 
     pub fn request(&mut self, request: Request) -> Result<Response, ConnectError> {
-        let id = self.next_id;
-        self.next_id += 1;
         let io_err = |source| ConnectError::Io {
             path: self.path.clone(),
             source,
         };
-        write_json(self.stream.get_mut(), &RequestEnvelope { id, request }).map_err(io_err)?;
+        // Already sent with the hello?
+        let pipelined = self
+            .pipelined
+            .take()
+            .is_some_and(|p| p.name() == request.name());
+        if !pipelined {
+            let id = self.next_id;
+            self.next_id += 1;
+            write_json(self.stream.get_mut(), &RequestEnvelope { id, request }).map_err(io_err)?;
+        }
         let line = read_line(&mut self.stream).map_err(io_err)?;
         serde_json::from_slice(&line).map_err(|e| ConnectError::Garbled(e.to_string()))
     }
+}
+
+fn json_line<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, ConnectError> {
+    let mut line = serde_json::to_vec(value).map_err(|e| ConnectError::Garbled(e.to_string()))?;
+    line.push(b'\n');
+    Ok(line)
 }
 
 fn write_json<T: serde::Serialize>(w: &mut Stream, value: &T) -> io::Result<()> {

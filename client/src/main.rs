@@ -202,10 +202,14 @@ impl Progress {
 }
 
 /// Connect; when the daemon says it is busy, retry briefly before giving up on it.
-fn open_patiently(socket: &Path, timeout: Duration) -> Result<Connection, ConnectError> {
+fn open_patiently(
+    socket: &Path,
+    timeout: Duration,
+    first: &Request,
+) -> Result<Connection, ConnectError> {
     let mut delay = Duration::from_millis(20);
     for _ in 0..5 {
-        match Connection::open(socket, timeout) {
+        match Connection::open_with(socket, timeout, Some(first)) {
             Err(ConnectError::Busy(_)) => std::thread::sleep(delay),
             other => return other,
         }
@@ -227,7 +231,7 @@ fn obtain(
     timeout: Duration,
     no_autostart: bool,
 ) -> Result<Response, Unreachable> {
-    let connected = match open_patiently(socket, timeout) {
+    let connected = match open_patiently(socket, timeout, request) {
         Ok(c) => Ok(c),
         Err(ConnectError::NotRunning(_)) if matches!(request, Request::Shutdown(_)) => {
             return Err(Unreachable::NoDaemonForShutdown);

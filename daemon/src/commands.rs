@@ -4,10 +4,9 @@
 //! fallback). They read the table under its lock and never hold it across IO.
 
 use codexd_proto::{
-    BuildEntry, BuildResponse, Candidate, CleanupParams, CleanupResponse, Decision, ErrorBody,
-    ErrorKind, ListParams, ListResponse, Request, Response, RouteParams, RouteResponse,
-    SearchParams, SearchResponse, SessionSummary, SetStatusParams, SetStatusResponse, Status,
-    StatusResponse,
+    BuildEntry, BuildResponse, Candidate, CleanupParams, CleanupResponse, Decision, ErrorKind,
+    ListParams, ListResponse, Request, Response, RouteParams, RouteResponse, SearchParams,
+    SearchResponse, SessionSummary, SetStatusParams, SetStatusResponse, Status, StatusResponse,
 };
 
 use crate::engine::{Engine, Shared};
@@ -432,13 +431,4 @@ fn route(shared: &Shared, id: u64, p: &RouteParams) -> Response {
 
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
-}
-
-/// An error body for the client's own use (e.g. rendering).
-pub fn error_body(kind: ErrorKind, message: &str) -> ErrorBody {
-    ErrorBody {
-        kind,
-        message: message.to_owned(),
-        candidates: Vec::new(),
-    }
 }

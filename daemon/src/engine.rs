@@ -65,8 +65,6 @@ pub struct Engine {
     pub started: Instant,
     /// A full index rebuild is running outside the lock; incremental updates wait for it.
     index_building: bool,
-    /// The route index reflects the table (false until the first build finishes).
-    pub index_ready: bool,
     /// cwd → enclosing git work tree, looked up once per directory (sessions share a few).
     git_roots: std::collections::HashMap<String, Option<String>>,
 }
@@ -84,7 +82,6 @@ impl Engine {
             started: Instant::now(),
             git_roots: Default::default(),
             index_building: false,
-            index_ready: false,
         }
     }
 
@@ -225,7 +222,6 @@ impl Shared {
             tracing::debug!(error = %e, "scan");
         }
         eng.refresh_route_index();
-        eng.index_ready = !eng.index_building;
         drop(eng);
         if report.files_read > 100 {
             release_free_memory();
@@ -267,7 +263,6 @@ impl Shared {
         eng.route = index;
         eng.index_building = false;
         eng.refresh_route_index();
-        eng.index_ready = true;
         drop(eng);
         release_free_memory();
     }

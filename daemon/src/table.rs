@@ -249,10 +249,6 @@ impl Table {
         self.changed.extend(self.threads.keys().cloned());
     }
 
-    pub fn user_states(&self) -> &HashMap<String, UserState> {
-        &self.user
-    }
-
     /// Record a user-set status.
     pub fn set_user_status(&mut self, id: &str, status: Status, now_ms: i64) {
         self.user.entry(id.to_owned()).or_default().status = Some((status, now_ms));

@@ -95,6 +95,18 @@ impl Request {
         "shutdown",
     ];
 
+    /// Requests that change nothing (safe to pipeline behind a hello).
+    pub fn is_read_only(&self) -> bool {
+        matches!(
+            self,
+            Request::List(_)
+                | Request::Show(_)
+                | Request::Route(_)
+                | Request::Search(_)
+                | Request::Status(_)
+        )
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Request::List(_) => "list",

@@ -74,8 +74,6 @@ pub struct RolloutRecord {
     pub tokens_total: Option<u64>,
     /// Name from `thread_name_updated` events (0.93 → 2026-05); session_index.jsonl wins.
     pub name: Option<String>,
-    /// Lines handed to serde (for tests and benchmarks).
-    pub lines_parsed: u64,
 }
 
 /// A bounded prompt list: the first prompt, then a window of the most recent ones.
@@ -147,7 +145,6 @@ impl RolloutRecord {
         if line.is_empty() || line[0] != b'{' {
             return;
         }
-        self.lines_parsed += 1;
         let Ok(raw) = serde_json::from_slice::<RawLine<'_>>(line) else {
             return;
         };
