@@ -156,16 +156,54 @@ struct RouteDoc {
 }
 
 impl RouteDoc {
-    fn apply(self, index: &mut codexd_route::Index) {
-        let fields = codexd_route::DocFields {
+    fn fields(&self) -> codexd_route::DocFields<'_> {
+        codexd_route::DocFields {
             name: self.name.as_deref(),
             first_prompt: self.first_prompt.as_deref(),
             prompts: &self.prompts,
             cwd: self.meta.cwd.as_deref(),
             repo: self.repo.as_deref(),
-        };
-        index.upsert(&self.id, &fields, self.meta.clone());
+        }
     }
+
+    fn apply(self, index: &mut codexd_route::Index) {
+        index.upsert(&self.id, &self.fields(), self.meta.clone());
+    }
+}
+
+/// Tokenize documents on all cores, keeping their order.
+fn prepare_all(docs: Vec<RouteDoc>) -> Vec<(RouteDoc, codexd_route::Prepared)> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .max(1);
+    let chunk = docs.len().div_ceil(threads).max(1);
+    let mut docs = docs;
+    let mut chunks: Vec<Vec<RouteDoc>> = Vec::new();
+    while docs.len() > chunk {
+        let rest = docs.split_off(chunk);
+        chunks.push(docs);
+        docs = rest;
+    }
+    chunks.push(docs);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|part| {
+                s.spawn(move || {
+                    part.into_iter()
+                        .map(|d| {
+                            let p = codexd_route::Prepared::new(&d.fields(), &d.meta);
+                            (d, p)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
 }
 
 /// The nearest ancestor of `cwd` (inclusive) holding `.git`, so a prompt from `repo/web` finds
@@ -255,9 +293,11 @@ impl Shared {
             let ids: Vec<String> = eng.table.threads().map(|t| t.id.to_owned()).collect();
             ids.iter().filter_map(|id| eng.route_doc(id)).collect()
         };
+        // Tokenizing is the expensive, index-free half: do it on every core, insert on one.
+        let prepared = prepare_all(docs);
         let mut index = codexd_route::Index::default();
-        for doc in docs {
-            doc.apply(&mut index);
+        for (doc, p) in prepared {
+            index.upsert_prepared(&doc.id, p, doc.meta);
         }
         let mut eng = self.lock();
         eng.route = index;

@@ -97,27 +97,16 @@ struct Scored {
     place: Place,
 }
 
-impl Index {
-    pub fn new() -> Self {
-        Self::default()
-    }
+/// A document's term counts, computed without the index (see [`Index::upsert_prepared`]).
+#[derive(Debug, Default)]
+pub struct Prepared {
+    counts: HashMap<String, [u16; NF]>,
+    lens: [u32; NF],
+}
 
-    /// Number of sessions indexed.
-    pub fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
-    }
-
-    pub fn contains(&self, key: &str) -> bool {
-        self.keys.contains_key(key)
-    }
-
-    /// Adds the session `key`, replacing any previous version of it. Only the postings of this
-    /// one session are touched.
-    pub fn upsert(&mut self, key: &str, fields: &DocFields<'_>, meta: DocMeta) {
+impl Prepared {
+    /// Tokenize a document's fields: the pure, expensive half of an upsert.
+    pub fn new(fields: &DocFields<'_>, meta: &DocMeta) -> Prepared {
         // Count first, intern after: one dictionary lookup per distinct word, not per token.
         let mut counts: HashMap<String, [u16; NF]> = HashMap::new();
         let mut lens = [0u32; NF];
@@ -152,6 +141,39 @@ impl Index {
             &place_text(fields.cwd, meta.git_root.as_deref(), fields.repo),
         );
 
+        Prepared { counts, lens }
+    }
+}
+
+impl Index {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of sessions indexed.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.keys.contains_key(key)
+    }
+
+    /// Adds the session `key`, replacing any previous version of it. Only the postings of this
+    /// one session are touched.
+    pub fn upsert(&mut self, key: &str, fields: &DocFields<'_>, meta: DocMeta) {
+        let prepared = Prepared::new(fields, &meta);
+        self.upsert_prepared(key, prepared, meta);
+    }
+
+    /// Insert a document tokenized beforehand with [`Prepared::new`] (which needs no access
+    /// to the index, so a bulk build can tokenize on every core and insert on one).
+    pub fn upsert_prepared(&mut self, key: &str, prepared: Prepared, meta: DocMeta) {
+        let Prepared { counts, lens } = prepared;
         let id = match self.keys.get(key) {
             Some(&id) => {
                 self.unlink(id);

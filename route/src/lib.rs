@@ -51,7 +51,7 @@ mod score;
 mod tokenize;
 
 pub use decide::{Thresholds, decide};
-pub use index::Index;
+pub use index::{Index, Prepared};
 pub use original::{OriginalSession, original_keywords, original_rule, original_task_summary};
 pub use tokenize::tokenize;
 
