@@ -365,3 +365,52 @@ fn an_older_daemon_is_replaced() {
         codexd_proto::PROTOCOL_VERSION
     );
 }
+
+#[test]
+fn a_registry_written_by_the_bash_tool_is_honoured() {
+    let mut env = Env::new();
+    let path = env.session(
+        A,
+        "2026-02-23T12-40-23",
+        "2026-02-23T11:40:23.298Z",
+        "/home/u/proj",
+        "Fix the flaky login test",
+    );
+    // The file was last written at 11:58:02.4; the bash tool recorded 11:58:02 and archived it.
+    let t = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(1_771_847_882_400);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(t)
+        .unwrap();
+    std::fs::write(
+        env.registry(),
+        format!(
+            r#"{{"version":"1.0.0","sessions":[{{"id":"{A}","task_summary":"Fix the flaky login test","keywords":["flaky","login","test"],"last_used":"2026-02-23T11:58:02Z","status":"archived"}}]}}"#
+        ),
+    )
+    .unwrap();
+    env.start_daemon();
+    let s = env.json(&["show", A]);
+    assert_eq!(s["status"], "archived", "{s:#}");
+    assert_eq!(s["status_set_by_user"], true);
+    // Rewritten in codexd's shape, still readable by the bash tool's jq filters.
+    wait_for("codexd's registry", || {
+        std::fs::read_to_string(env.registry())
+            .ok()
+            .filter(|t| t.contains("\"schema\""))
+    });
+    let out = std::process::Command::new("jq")
+        .arg("-r")
+        .arg(r#".sessions[] | "[\(.status)] \(.id[0:8])... - \(.task_summary) (Last used: \(.last_used))""#)
+        .arg(env.registry())
+        .output();
+    if let Ok(out) = out {
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            text.trim(),
+            "[archived] 019c8a4c... - Fix the flaky login test (Last used: 2026-02-23T11:58:02Z)"
+        );
+    }
+}

@@ -133,11 +133,16 @@ pub fn parse(bytes: &[u8]) -> Option<(HashMap<String, UserState>, usize)> {
         } else {
             status == Some(Status::Archived)
         };
-        let set_at = obj
-            .get("status_set_at")
-            .or_else(|| obj.get("last_used"))
-            .and_then(Value::as_str)
-            .and_then(crate::rollout::record::parse_time)
+        let time = |key: &str| {
+            obj.get(key)
+                .and_then(Value::as_str)
+                .and_then(crate::rollout::record::parse_time)
+        };
+        // Without our own timestamp, the decision dates from `last_used`, which has whole
+        // seconds while mtimes have nanoseconds: count it to the end of that second, or the
+        // bash tool's "archived" would expire at once on a file written at 12:00:00.4.
+        let set_at = time("status_set_at")
+            .or_else(|| time("last_used").map(|t| t + 999))
             .unwrap_or(0);
         let extra: Map<String, Value> = obj
             .iter()
@@ -320,7 +325,7 @@ mod tests {
         assert_eq!(skipped, 2);
         assert_eq!(
             user["a"].status,
-            Some((Status::Archived, 1_768_054_800_000))
+            Some((Status::Archived, 1_768_054_800_999))
         );
         assert!(!user.contains_key("b"));
         assert_eq!(user["c"].status, None);
