@@ -207,10 +207,14 @@ async fn registry_writer(shared: Arc<Shared>, cancel: CancellationToken) {
     let mut last_full = tokio::time::Instant::now();
     let mut cached_gen = shared.lock().table.generation();
     let mut last_cache = tokio::time::Instant::now();
+    // At least a second between writes, and never more than ~5 % of the time spent writing:
+    // rendering 100k sessions takes a few hundred ms, which must not happen every second
+    // while Codex is busy appending.
+    let mut pause = Duration::from_secs(1);
     loop {
         tokio::select! {
             _ = cancel.cancelled() => return,
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = tokio::time::sleep(pause) => {}
         }
         let generation = shared.lock().table.generation();
         // The warm-start cache trails by up to ten minutes (rendering it holds the engine lock
@@ -225,9 +229,11 @@ async fn registry_writer(shared: Arc<Shared>, cancel: CancellationToken) {
             continue;
         }
         let s = shared.clone();
+        let started = std::time::Instant::now();
         let ok = tokio::task::spawn_blocking(move || s.save_registry().is_ok())
             .await
             .unwrap_or(false);
+        pause = (started.elapsed() * 20).clamp(Duration::from_secs(1), Duration::from_secs(30));
         if ok {
             saved_gen = generation;
             last_full = tokio::time::Instant::now();
