@@ -37,7 +37,7 @@ pub struct Connection {
     stream: BufReader<Stream>,
     path: PathBuf,
     next_id: u64,
-    #[allow(dead_code)] // kept for version checks and debugging
+    /// The daemon's own hello (version, pid, the Codex home it indexes).
     pub daemon: Hello,
     /// A request sent along with the hello, whose answer has not been read yet.
     pipelined: Option<Request>,

@@ -201,6 +201,26 @@ impl Progress {
     }
 }
 
+/// A daemon indexes one Codex home. When the caller names another one (flag or CODEX_HOME)
+/// than the daemon on this socket indexes, the answer would silently be about the wrong
+/// home: say so.
+fn other_home_warning(conn: &Connection, asked: Option<&Path>) -> Option<String> {
+    let explicit = asked.map(Path::to_path_buf).or_else(|| {
+        std::env::var_os("CODEX_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    })?;
+    let wanted = codexd::paths::resolve_codex_home(Some(&explicit));
+    let theirs = PathBuf::from(conn.daemon.codex_home.as_deref()?);
+    (wanted != theirs).then(|| {
+        format!(
+            "the daemon on this socket indexes {}, not {}; stop it (codexd-client shutdown) or use another --socket",
+            theirs.display(),
+            wanted.display()
+        )
+    })
+}
+
 /// Connect; when the daemon says it is busy, retry briefly before giving up on it.
 fn open_patiently(
     socket: &Path,
@@ -262,7 +282,12 @@ fn obtain(
     };
     let why = match connected {
         Ok(mut conn) => match conn.request(request.clone()) {
-            Ok(r) => return Ok(r),
+            Ok(mut r) => {
+                if let Some(w) = other_home_warning(&conn, codex_home) {
+                    r.warnings.push(w);
+                }
+                return Ok(r);
+            }
             Err(e) => e.to_string(),
         },
         Err(why) => why,

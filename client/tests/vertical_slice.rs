@@ -414,3 +414,23 @@ fn a_registry_written_by_the_bash_tool_is_honoured() {
         );
     }
 }
+
+#[test]
+fn asking_a_daemon_about_another_home_warns() {
+    let mut env = Env::new();
+    env.start_daemon();
+    let other = env.dir.path().join("other-home");
+    std::fs::create_dir_all(&other).unwrap();
+    let out = env
+        .client_cmd(&["list"])
+        .env("CODEX_HOME", &other)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the daemon on this socket indexes"),
+        "{stderr}"
+    );
+    let same = env.client(&["list"]);
+    assert!(!same.stderr.contains("indexes"), "{}", same.stderr);
+}

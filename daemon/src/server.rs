@@ -217,6 +217,8 @@ async fn connection(
                     if let Ok(h) = serde_json::from_slice::<HelloLine>(line) {
                         let mut mine = Hello::new("codexd");
                         mine.pid = Some(std::process::id());
+                        mine.codex_home =
+                            Some(shared.lock().config.codex_home.display().to_string());
                         if write_line(&mut wr, &HelloLine { hello: mine })
                             .await
                             .is_err()

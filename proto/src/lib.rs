@@ -34,6 +34,9 @@ pub struct Hello {
     /// The daemon's pid (daemon side only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<u32>,
+    /// The Codex home the daemon indexes (daemon side only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codex_home: Option<String>,
 }
 
 /// `{"hello": {...}}`, the first line a client sends and the daemon answers.
@@ -50,6 +53,7 @@ impl Hello {
             protocol: PROTOCOL_VERSION,
             capabilities: Request::NAMES.iter().map(|s| s.to_string()).collect(),
             pid: None,
+            codex_home: None,
         }
     }
 }
