@@ -43,8 +43,9 @@ pub async fn run(shared: Arc<Shared>, cancel: CancellationToken) {
         // Wait for CODEX_HOME to exist.
         if !home.is_dir() {
             set_state(&shared, "waiting for CODEX_HOME");
-            let empty = { shared.lock().table.file_count() > 0 };
-            if empty {
+            // CODEX_HOME vanished under us: empty the table (a reconcile finds nothing).
+            let stale = shared.lock().table.file_count() > 0;
+            if stale {
                 blocking(&shared, |s| {
                     s.full_reconcile(false);
                 })
