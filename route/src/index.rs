@@ -37,7 +37,9 @@ const MAX_QUERY_TERMS: usize = 64;
 #[derive(Clone, Copy, Debug)]
 struct Posting {
     doc: DocId,
-    tf: [u16; NF],
+    /// Saturates at 255: BM25 flattens long before that, and 8 bytes a posting instead of 12
+    /// is a third of the index.
+    tf: [u8; NF],
 }
 
 #[derive(Debug, Default)]
@@ -53,8 +55,9 @@ struct Term {
 struct Doc {
     key: Box<str>,
     meta: DocMeta,
-    /// Sorted by term id.
-    terms: Vec<(TermId, [u16; NF])>,
+    /// Sorted by term id. Term frequencies live only in the postings (one copy, not two:
+    /// this list is the index's largest per-session cost).
+    terms: Box<[TermId]>,
     cwd_dir: Option<DirId>,
     root_dir: Option<DirId>,
 }
@@ -201,6 +204,7 @@ impl Index {
                 .postings
                 .binary_search_by_key(&id, |p| p.doc)
                 .unwrap_or_else(|e| e);
+            let tf = tf.map(|n| n.min(u16::from(u8::MAX)) as u8);
             term.postings.insert(pos, Posting { doc: id, tf });
             for (df, &n) in term.df.iter_mut().zip(&tf) {
                 *df += u32::from(n > 0);
@@ -215,7 +219,7 @@ impl Index {
         self.docs[id as usize] = Some(Doc {
             key: key.into(),
             meta,
-            terms,
+            terms: terms.into_iter().map(|(t, _)| t).collect(),
             cwd_dir,
             root_dir,
         });
@@ -234,13 +238,13 @@ impl Index {
         let Some(doc) = self.docs[id as usize].take() else {
             return;
         };
-        for (t, tf) in doc.terms {
+        for &t in doc.terms.iter() {
             let term = &mut self.terms[t as usize];
             if let Ok(pos) = term.postings.binary_search_by_key(&id, |p| p.doc) {
-                term.postings.remove(pos);
-            }
-            for (df, &n) in term.df.iter_mut().zip(&tf) {
-                *df -= u32::from(n > 0);
+                let tf = term.postings.remove(pos).tf;
+                for (df, &n) in term.df.iter_mut().zip(&tf) {
+                    *df -= u32::from(n > 0);
+                }
             }
             if term.postings.is_empty() {
                 // Forget the word entirely so prefix scans do not wade through dead entries.
@@ -463,7 +467,7 @@ impl Index {
                 let term_idf = idf(n_docs, term.postings.len() as f32);
                 for p in &term.postings {
                     let d = p.doc as usize;
-                    let s = term_idf * bm25f_tf(&p.tf, &self.lens[d], &avg);
+                    let s = term_idf * bm25f_tf(&p.tf.map(u16::from), &self.lens[d], &avg);
                     if best_w[d] == 0.0 {
                         word_touched.push(p.doc);
                     }
@@ -528,10 +532,10 @@ impl Index {
     fn explain(&self, q: &[QueryTerm], s: Scored, total_weight: f32, opts: &Options) -> Hit {
         let doc = self.doc(s.doc);
         let tf_of = |t: TermId| {
-            doc.terms
-                .binary_search_by_key(&t, |&(id, _)| id)
-                .ok()
-                .map(|i| doc.terms[i].1)
+            doc.terms.binary_search(&t).ok()?;
+            let postings = &self.terms[t as usize].postings;
+            let i = postings.binary_search_by_key(&s.doc, |p| p.doc).ok()?;
+            Some(postings[i].tf.map(u16::from))
         };
         let mut matched = Vec::new();
         // Each word is reported under the most important field it occurs in.
@@ -614,16 +618,16 @@ impl Index {
             };
             assert_eq!(self.keys.get(&doc.key), Some(&(id as DocId)));
             assert!(
-                doc.terms.windows(2).all(|w| w[0].0 < w[1].0),
+                doc.terms.windows(2).all(|w| w[0] < w[1]),
                 "doc terms sorted"
             );
-            for &(t, tf) in &doc.terms {
+            for &t in doc.terms.iter() {
                 let term = &self.terms[t as usize];
                 let p = term
                     .postings
                     .binary_search_by_key(&(id as DocId), |p| p.doc)
                     .expect("doc term has a posting");
-                assert_eq!(term.postings[p].tf, tf);
+                assert!(term.postings[p].tf.iter().any(|&n| n > 0));
             }
             for (total, &n) in total.iter_mut().zip(&self.lens[id]) {
                 *total += u64::from(n);
@@ -646,11 +650,7 @@ impl Index {
             }
             for p in &term.postings {
                 let doc = self.doc(p.doc);
-                assert!(
-                    doc.terms
-                        .binary_search_by_key(&(t as TermId), |e| e.0)
-                        .is_ok()
-                );
+                assert!(doc.terms.binary_search(&(t as TermId)).is_ok());
             }
         }
         assert_eq!(
