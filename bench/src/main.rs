@@ -532,7 +532,14 @@ fn main() {
     // RSS at other scales.
     for &n in o.rss.iter().filter(|&&n| n != o.sessions) {
         let d = base.join(format!("{n}-scale{}", o.rss_scale));
-        corpus(&d, n, o.rss_scale);
+        let m = corpus(&d, n, o.rss_scale);
+        let (p50, p99) = route_latency(&d.join("home"), &m, o.runs.max(200));
+        let _ = writeln!(
+            report,
+            "| Route, server side, p50 / p99 ({n} sessions) | {} / {} | | | |",
+            ms(p50),
+            ms(p99)
+        );
         let (daemon, _, ready) = Daemon::start(&d.join("home"), &d.join("cache"));
         let _ = writeln!(
             report,
