@@ -270,3 +270,37 @@ fn warm_restart_reads_only_what_changed() {
     assert!(show(&env, "019c0000-0000-7000-8000-000000000004").is_none());
     assert_eq!(ids(&env).len(), 19);
 }
+
+#[test]
+fn whole_directories_moving_out_and_back_are_followed() {
+    let mut env = Env::new();
+    env.session(
+        A,
+        "2027-03-04T10-00-00",
+        "2027-03-04T09:00:00.000Z",
+        "/p",
+        "day directory test",
+    );
+    env.session(
+        B,
+        "2027-03-05T10-00-00",
+        "2027-03-05T09:00:00.000Z",
+        "/p",
+        "another day",
+    );
+    env.start_daemon();
+    wait_for("both sessions", || (ids(&env).len() == 2).then_some(()));
+    // Move a whole month out of sessions/ (one rename event for the directory).
+    let month = env.home.join("sessions/2027/03");
+    let parked = env.dir.path().join("parked-month");
+    fs::rename(&month, &parked).unwrap();
+    wait_for("the month to disappear", || {
+        ids(&env).is_empty().then_some(())
+    });
+    // And back: files inside a moved-in directory produce no events of their own.
+    fs::rename(&parked, &month).unwrap();
+    wait_for("the month to come back", || {
+        (ids(&env).len() == 2).then_some(())
+    });
+    assert_eq!(show(&env, A).unwrap()["task_summary"], "day directory test");
+}
