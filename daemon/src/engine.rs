@@ -138,11 +138,6 @@ impl Engine {
             },
         })
     }
-
-    /// Render the registry document for the current table.
-    pub fn render_registry(&self) -> Vec<u8> {
-        registry::render(&self.table, now_ms(), self.config.policy)
-    }
 }
 
 /// One thread as the route index sees it.
@@ -361,10 +356,10 @@ impl Shared {
     /// Write the registry if its contents changed. Errors are logged and counted, and the
     /// write is retried on the next call (the daemon stays up on a full disk).
     pub fn save_registry(&self) -> Result<bool, registry::RegistryError> {
-        let (bytes, path, allowed) = {
+        let (snapshot, path, allowed) = {
             let eng = self.lock();
             (
-                eng.render_registry(),
+                registry::snapshot(&eng.table, now_ms(), eng.config.policy),
                 eng.config.registry.clone(),
                 eng.config.write_registry,
             )
@@ -377,6 +372,8 @@ impl Shared {
         {
             return Ok(false);
         }
+        // Serialised with the engine unlocked: requests are not held up by megabytes of JSON.
+        let bytes = snapshot.serialize();
         let mut last = self.last_registry.lock().unwrap_or_else(|e| e.into_inner());
         let hash = {
             use std::hash::{Hash, Hasher};

@@ -160,67 +160,78 @@ pub fn parse(bytes: &[u8]) -> Option<(HashMap<String, UserState>, usize)> {
     Some((user, skipped))
 }
 
-/// Render the registry for the current table: all sessions (not the 50 newest), newest first.
-pub fn render(table: &Table, now_ms: i64, policy: StatusPolicy) -> Vec<u8> {
+/// The registry's contents, owned: taken under the engine lock (cheap), serialised after it
+/// is released (the expensive part: megabytes of JSON at 10k+ sessions).
+pub struct Snapshot(Vec<Entry>);
+
+/// Collect what the registry will say, newest first (all sessions, not the 50 newest).
+pub fn snapshot(table: &Table, now_ms: i64, policy: StatusPolicy) -> Snapshot {
     let mut threads: Vec<_> = table.threads().collect();
     threads.sort_by(|a, b| {
         b.updated_ms()
             .cmp(&a.updated_ms())
             .then_with(|| a.id.cmp(b.id))
     });
-    // Typed and streamed: the original five fields first, in the bash tool's order.
-    let sessions: Vec<Entry<'_>> = threads
-        .iter()
-        .map(|t| {
-            let s = t.summary(now_ms, policy);
-            let user_status = t.user_status();
-            Entry {
-                keywords: t.keywords(),
-                status: s.status.as_str(),
-                status_source: if user_status.is_some() {
-                    "user"
-                } else {
-                    "derived"
-                },
-                status_set_at: t
-                    .user()
-                    .and_then(|u| u.status)
-                    .filter(|_| user_status.is_some())
-                    .map(|(_, at)| format_millis(at)),
-                extra: t.user().map(|u| &u.extra),
-                summary: s,
-            }
-        })
-        .collect();
-    let doc = Document {
-        version: FORMAT_VERSION,
-        schema: SCHEMA,
-        generated_by: format!("codexd {}", codexd_proto::VERSION),
-        sessions,
-    };
-    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-    out.push(b'\n');
-    out
+    Snapshot(
+        threads
+            .iter()
+            .map(|t| {
+                let s = t.summary(now_ms, policy);
+                let user_status = t.user_status();
+                Entry {
+                    keywords: t.keywords(),
+                    status: s.status.as_str(),
+                    status_source: if user_status.is_some() {
+                        "user"
+                    } else {
+                        "derived"
+                    },
+                    status_set_at: t
+                        .user()
+                        .and_then(|u| u.status)
+                        .filter(|_| user_status.is_some())
+                        .map(|(_, at)| format_millis(at)),
+                    extra: t.user().map(|u| u.extra.clone()).filter(|e| !e.is_empty()),
+                    summary: s,
+                }
+            })
+            .collect(),
+    )
+}
+
+impl Snapshot {
+    /// Typed and streamed: the original five fields first, in the bash tool's order.
+    pub fn serialize(self) -> Vec<u8> {
+        let doc = Document {
+            version: FORMAT_VERSION,
+            schema: SCHEMA,
+            generated_by: format!("codexd {}", codexd_proto::VERSION),
+            sessions: self.0,
+        };
+        let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+        out.push(b'\n');
+        out
+    }
 }
 
 #[derive(serde::Serialize)]
-struct Document<'a> {
+struct Document {
     version: &'static str,
     schema: u64,
     generated_by: String,
-    sessions: Vec<Entry<'a>>,
+    sessions: Vec<Entry>,
 }
 
-struct Entry<'a> {
+struct Entry {
     summary: codexd_proto::SessionSummary,
     keywords: Vec<String>,
     status: &'static str,
     status_source: &'static str,
     status_set_at: Option<String>,
-    extra: Option<&'a Map<String, Value>>,
+    extra: Option<Map<String, Value>>,
 }
 
-impl serde::Serialize for Entry<'_> {
+impl serde::Serialize for Entry {
     fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let s = &self.summary;
@@ -243,7 +254,7 @@ impl serde::Serialize for Entry<'_> {
             m.serialize_entry("status_set_at", at)?;
         }
         // Fields we do not own, carried through untouched.
-        for (k, v) in self.extra.into_iter().flatten() {
+        for (k, v) in self.extra.iter().flatten() {
             if !OWN_FIELDS.contains(&k.as_str()) {
                 m.serialize_entry(k, v)?;
             }
