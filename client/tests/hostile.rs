@@ -14,6 +14,20 @@ use common::{Env, lines, signal, wait_for};
 
 const A: &str = "019c8a4c-ed82-79a1-aa28-7738fc5ab61a";
 
+/// A running daemon over a home with session `A`.
+fn daemon_with_one_session() -> Env {
+    let mut env = Env::new();
+    env.session(
+        A,
+        "2026-11-20T10-00-00",
+        "2026-11-20T09:00:00.000Z",
+        "/p",
+        "hello there",
+    );
+    env.start_daemon();
+    env
+}
+
 fn connect(env: &Env) -> (BufReader<UnixStream>, UnixStream) {
     let s = UnixStream::connect(&env.socket).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
@@ -39,15 +53,7 @@ fn rss_kib(pid: u32) -> u64 {
 
 #[test]
 fn malformed_requests_never_hurt_the_daemon() {
-    let mut env = Env::new();
-    env.session(
-        A,
-        "2026-11-20T10-00-00",
-        "2026-11-20T09:00:00.000Z",
-        "/p",
-        "hello there",
-    );
-    env.start_daemon();
+    let env = daemon_with_one_session();
     let pid = env.daemon.as_ref().unwrap().id();
     let n: usize = if std::env::var_os("CODEXD_LONG").is_some() {
         10_000
@@ -103,15 +109,7 @@ fn malformed_requests_never_hurt_the_daemon() {
 
 #[test]
 fn silent_stalled_and_surplus_clients_delay_nobody() {
-    let mut env = Env::new();
-    env.session(
-        A,
-        "2026-11-20T10-00-00",
-        "2026-11-20T09:00:00.000Z",
-        "/p",
-        "hello there",
-    );
-    env.start_daemon();
+    let env = daemon_with_one_session();
     // One says nothing; one floods requests and never reads answers.
     let _silent = UnixStream::connect(&env.socket).unwrap();
     let mut flooder = UnixStream::connect(&env.socket).unwrap();
