@@ -196,18 +196,27 @@ pub fn find_daemon_binary() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Poll for a daemon someone else is starting (the service manager), within the start budget.
-pub fn wait_for_daemon(socket: &Path, timeout: Duration) -> Option<Connection> {
+/// Call `attempt` with exponential backoff (10 ms, doubling, at most 200 ms apart) until it
+/// yields a value or `START_BUDGET` is spent. Every wait for a daemon goes through here.
+fn within_budget<T>(mut attempt: impl FnMut() -> Option<T>) -> Option<T> {
     let started = Instant::now();
     let mut delay = Duration::from_millis(10);
-    while started.elapsed() < START_BUDGET {
-        if let Ok(c) = Connection::open(socket, timeout) {
-            return Some(c);
+    loop {
+        if let Some(v) = attempt() {
+            return Some(v);
         }
-        std::thread::sleep(delay);
+        let left = START_BUDGET.saturating_sub(started.elapsed());
+        if left.is_zero() {
+            return None;
+        }
+        std::thread::sleep(delay.min(left));
         delay = (delay * 2).min(Duration::from_millis(200));
     }
-    None
+}
+
+/// Poll for a daemon someone else is starting (the service manager), within the start budget.
+pub fn wait_for_daemon(socket: &Path, timeout: Duration) -> Option<Connection> {
+    within_budget(|| Connection::open(socket, timeout).ok())
 }
 
 /// Ask a daemon that speaks an older protocol to stop (the `shutdown` request line is the
@@ -226,14 +235,7 @@ pub fn stop_old_daemon(socket: &Path) -> bool {
     let mut answer = String::new();
     let _ = BufReader::new(&s).read_line(&mut answer);
     drop(s);
-    let started = Instant::now();
-    while started.elapsed() < START_BUDGET {
-        if UnixStream::connect(socket).is_err() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    false
+    within_budget(|| UnixStream::connect(socket).is_err().then_some(())).is_some()
 }
 
 /// Why starting failed, for the message.
@@ -277,38 +279,29 @@ pub fn start_and_connect(
     let mut child: Child = cmd
         .spawn()
         .map_err(|e| StartFailure(format!("cannot run {}: {e}", bin.display())))?;
-    let started = Instant::now();
-    let mut delay = Duration::from_millis(10);
-    loop {
-        match Connection::open(socket, timeout) {
-            Ok(c) => {
-                // Reap it later from nobody: the daemon outlives us. Dropping `Child` does not
-                // kill it.
-                return Ok(c);
-            }
-            Err(ConnectError::NotRunning(_)) | Err(ConnectError::Io { .. }) => {}
-            Err(e) => return Err(StartFailure(e.to_string())),
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            // It exited: another instance won the race (then retry once more) or it failed.
-            if let Ok(c) = Connection::open(socket, timeout) {
-                return Ok(c);
-            }
-            return Err(StartFailure(format!(
-                "{} exited with {status}; see {}",
-                bin.display(),
-                socket.with_file_name("codexd.log").display()
-            )));
-        }
-        if started.elapsed() >= START_BUDGET {
-            return Err(StartFailure(format!(
-                "started {} but it did not answer within {} s; see {}",
-                bin.display(),
-                START_BUDGET.as_secs(),
-                socket.with_file_name("codexd.log").display()
-            )));
-        }
-        std::thread::sleep(delay.min(START_BUDGET.saturating_sub(started.elapsed())));
-        delay = (delay * 2).min(Duration::from_millis(400));
-    }
+    let log_path = socket.with_file_name("codexd.log");
+    // The daemon outlives us: dropping `Child` does not kill it.
+    within_budget(|| match Connection::open(socket, timeout) {
+        Ok(c) => Some(Ok(c)),
+        Err(ConnectError::NotRunning(_)) | Err(ConnectError::Io { .. }) => match child.try_wait() {
+            // It exited: another instance won the race (then it answers now) or it failed.
+            Ok(Some(status)) => Some(Connection::open(socket, timeout).map_err(|_| {
+                StartFailure(format!(
+                    "{} exited with {status}; see {}",
+                    bin.display(),
+                    log_path.display()
+                ))
+            })),
+            _ => None,
+        },
+        Err(e) => Some(Err(StartFailure(e.to_string()))),
+    })
+    .unwrap_or_else(|| {
+        Err(StartFailure(format!(
+            "started {} but it did not answer within {} s; see {}",
+            bin.display(),
+            START_BUDGET.as_secs(),
+            log_path.display()
+        )))
+    })
 }

@@ -10,7 +10,7 @@ use codexd_proto::{
 };
 
 use crate::engine::{Engine, Shared};
-use crate::table::{Thread, format_secs, now_ms, shell_quote};
+use crate::table::{Thread, format_secs, now_ms, recency_order, shell_quote};
 
 /// Answer one request. `Shutdown` is acknowledged here; stopping is the server's job.
 pub fn dispatch(shared: &Shared, id: u64, request: Request) -> Response {
@@ -77,7 +77,7 @@ fn list(shared: &Shared, id: u64, p: &ListParams) -> Response {
             .collect();
         let total = keys.len();
         let limit = p.limit.unwrap_or(usize::MAX).min(total);
-        let order = |a: &(i64, &str), b: &(i64, &str)| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1));
+        let order = |a: &(i64, &str), b: &(i64, &str)| recency_order(*a, *b);
         if limit > 0 && limit < total {
             keys.select_nth_unstable_by(limit - 1, order);
         }
@@ -109,18 +109,13 @@ fn list(shared: &Shared, id: u64, p: &ListParams) -> Response {
 /// Put the `k` most recently used threads first, in order (ties by id). Selecting before
 /// sorting keeps `list --limit 20` linear in the number of sessions.
 fn newest_first(threads: &mut [Thread<'_>], k: usize) {
-    let order = |a: &Thread<'_>, b: &Thread<'_>| {
-        b.updated_ms()
-            .cmp(&a.updated_ms())
-            .then_with(|| a.id.cmp(b.id))
-    };
     if k == 0 {
         return;
     }
     if k < threads.len() {
-        threads.select_nth_unstable_by(k - 1, order);
+        threads.select_nth_unstable_by(k - 1, Thread::newer_first);
     }
-    threads[..k].sort_unstable_by(order);
+    threads[..k].sort_unstable_by(Thread::newer_first);
 }
 
 fn not_found(id: u64, query: &str) -> Response {
@@ -176,12 +171,7 @@ fn cleanup(shared: &Shared, id: u64, p: &CleanupParams) -> Response {
     let (eligible, to_archive, registry) = {
         let eng = shared.lock();
         let policy = eng.config.policy;
-        let mut threads: Vec<Thread<'_>> = eng.table.threads().collect();
-        threads.sort_by(|a, b| {
-            b.updated_ms()
-                .cmp(&a.updated_ms())
-                .then_with(|| a.id.cmp(b.id))
-        });
+        let threads = eng.table.threads_newest_first();
         let old_enough = |t: &Thread<'_>| {
             p.older_than_secs
                 .is_none_or(|secs| now - t.updated_ms() >= (secs as i64).saturating_mul(1000))
@@ -236,12 +226,7 @@ fn build(shared: &Shared, id: u64) -> Response {
     let report = shared.full_reconcile(true);
     let (sessions, registry) = {
         let eng = shared.lock();
-        let mut threads: Vec<Thread<'_>> = eng.table.threads().collect();
-        threads.sort_by(|a, b| {
-            b.updated_ms()
-                .cmp(&a.updated_ms())
-                .then_with(|| a.id.cmp(b.id))
-        });
+        let threads = eng.table.threads_newest_first();
         let sessions = threads
             .iter()
             .map(|t| BuildEntry {

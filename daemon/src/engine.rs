@@ -243,19 +243,9 @@ impl Shared {
 
     /// Reconcile everything with the disk (`force`: re-parse every file, as `build` does).
     pub fn full_reconcile(&self, force: bool) -> ScanReport {
-        let _one_writer = self
-            .reconcile_lock
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        let report = scan::reconcile_full(&self.engine, force);
-        let mut eng = self.lock();
-        eng.health.full_scans += 1;
-        eng.health.last_full_scan_ms = Some(now_ms());
-        for e in &report.errors {
-            tracing::debug!(error = %e, "scan");
-        }
-        eng.refresh_route_index();
-        drop(eng);
+        let _one_writer = self.one_writer();
+        let report = self.scan_all(force);
+        self.lock().refresh_route_index();
         if report.files_read > 100 {
             release_free_memory();
         }
@@ -265,16 +255,28 @@ impl Shared {
     /// Reconcile the table only (the daemon's first scan: the index is rebuilt separately so
     /// `list` and `show` answer while it builds).
     pub fn reconcile_table(&self) -> ScanReport {
-        let _one_writer = self
-            .reconcile_lock
+        let _one_writer = self.one_writer();
+        let report = self.scan_all(false);
+        release_free_memory();
+        report
+    }
+
+    /// The table has one writer at a time: every reconcile holds this.
+    fn one_writer(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.reconcile_lock
             .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        let report = scan::reconcile_full(&self.engine, false);
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A full reconcile of the table, counted in the health report. Caller holds `one_writer`.
+    fn scan_all(&self, force: bool) -> ScanReport {
+        let report = scan::reconcile_full(&self.engine, force);
         let mut eng = self.lock();
         eng.health.full_scans += 1;
         eng.health.last_full_scan_ms = Some(now_ms());
-        drop(eng);
-        release_free_memory();
+        for e in &report.errors {
+            tracing::debug!(error = %e, "scan");
+        }
         report
     }
 
@@ -338,10 +340,7 @@ impl Shared {
     /// Reconcile specific paths; falls back to a full reconcile when needed.
     pub fn reconcile_paths(&self, paths: &[PathBuf]) -> ScanReport {
         let report = {
-            let _one_writer = self
-                .reconcile_lock
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
+            let _one_writer = self.one_writer();
             scan::reconcile_paths(&self.engine, paths)
         };
         match report {

@@ -166,12 +166,7 @@ pub struct Snapshot(Vec<Entry>);
 
 /// Collect what the registry will say, newest first (all sessions, not the 50 newest).
 pub fn snapshot(table: &Table, now_ms: i64, policy: StatusPolicy) -> Snapshot {
-    let mut threads: Vec<_> = table.threads().collect();
-    threads.sort_by(|a, b| {
-        b.updated_ms()
-            .cmp(&a.updated_ms())
-            .then_with(|| a.id.cmp(b.id))
-    });
+    let threads = table.threads_newest_first();
     Snapshot(
         threads
             .iter()

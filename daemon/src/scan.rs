@@ -166,7 +166,6 @@ fn plan(eng: &Engine, stats: Vec<(Found, Option<FileState>)>, force: bool) -> Ve
         let prev = eng.table.file(&found.path).filter(|_| !force);
         if let (Some(prev), Some(st)) = (prev, st.as_ref())
             && prev.parsed.state.unchanged(st)
-            && prev.archived == found.archived
         {
             continue;
         }
@@ -243,20 +242,9 @@ fn read_parallel(jobs: Vec<Job>) -> Vec<JobResult> {
 
 fn read_job(job: Job) -> JobResult {
     let Job { found, prev } = job;
+    // (A path's `archived` follows from where it is, so an unchanged file is unchanged.)
     match read_rollout(&found.path, found.name.compressed, prev.as_ref()) {
-        Ok(ReadOutcome::Unchanged) => match prev {
-            // Same bytes, but it moved between sessions/ and archived_sessions/.
-            Some(parsed) => JobResult::Updated(
-                found.path,
-                FileEntry {
-                    name: found.name,
-                    archived: found.archived,
-                    parsed,
-                },
-                0,
-            ),
-            None => JobResult::Unchanged,
-        },
+        Ok(ReadOutcome::Unchanged) => JobResult::Unchanged,
         Ok(ReadOutcome::Updated { parsed, bytes_read }) => JobResult::Updated(
             found.path,
             FileEntry {

@@ -282,6 +282,13 @@ impl Table {
         self.threads.iter().map(|(id, f)| (id, f.key()))
     }
 
+    /// Every thread, most recently used first.
+    pub fn threads_newest_first(&self) -> Vec<Thread<'_>> {
+        let mut threads: Vec<Thread<'_>> = self.threads().collect();
+        threads.sort_by(Thread::newer_first);
+        threads
+    }
+
     /// Every thread, in no particular order.
     pub fn threads(&self) -> impl Iterator<Item = Thread<'_>> {
         self.threads
@@ -344,7 +351,18 @@ fn current_file(files: &ThreadFiles) -> Option<(&Path, &FileEntry)> {
         .map(|(p, e)| (p.as_path(), e))
 }
 
+/// The one order of sessions everywhere (list, registry, build, cleanup): most recently used
+/// first, ties by id so it is stable. Takes (last use in ms, id).
+pub fn recency_order(a: (i64, &str), b: (i64, &str)) -> std::cmp::Ordering {
+    b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1))
+}
+
 impl<'a> Thread<'a> {
+    /// [`recency_order`] for threads.
+    pub fn newer_first(a: &Thread<'_>, b: &Thread<'_>) -> std::cmp::Ordering {
+        recency_order((a.updated_ms(), a.id), (b.updated_ms(), b.id))
+    }
+
     pub fn record(&self) -> &'a crate::rollout::RolloutRecord {
         &self.file.parsed.record
     }
