@@ -1,8 +1,7 @@
 //! Where the daemon's memory goes: RSS after reading all rollouts, then after the route index.
 //! `cargo run --release -p codexd --example mem -- <codex home>`
-use codexd::engine::{Config, Engine};
+use codexd::engine::{Config, Engine, Shared};
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicIsize, Ordering};
 
 /// Counts live heap bytes, to tell data from allocator slack.
@@ -45,9 +44,10 @@ fn main() {
     let home = std::env::args().nth(1).expect("usage: mem <codex home>");
     let mut config = Config::for_home(home.into());
     config.write_registry = false;
-    let engine = Mutex::new(Engine::new(config));
+    let shared = Shared::new(Engine::new(config));
+    let engine = &shared.engine;
     println!("start: {:.1} MB", rss_mb());
-    codexd::scan::reconcile_full(&engine, false);
+    codexd::scan::reconcile_full(engine, false);
     let eng = engine.lock().unwrap();
     let prompt_bytes: usize = eng
         .table
@@ -93,6 +93,9 @@ fn main() {
         libc::malloc_trim(0)
     };
     println!("after trim: {:.1} MB", rss_mb());
-    engine.lock().unwrap().refresh_route_index();
+    shared.rebuild_route_index();
     println!("after route index: {:.1} MB", rss_mb());
+    if std::env::var_os("MEM_EXIT").is_some() {
+        std::process::exit(0);
+    }
 }

@@ -58,13 +58,13 @@ pub fn load(path: &Path, codex_home: &Path) -> Vec<(PathBuf, FileEntry)> {
 
 /// Serialise the table's files (cheap: called with the engine locked, writes happen later).
 pub fn render(table: &Table, codex_home: &Path) -> Vec<u8> {
-    let files: Vec<(&PathBuf, &FileEntry)> = table.threads().flat_map(|t| t.files()).collect();
+    let files: Vec<(&Path, &FileEntry)> = table.threads().flat_map(|t| t.files()).collect();
     #[derive(Serialize)]
     struct Out<'a> {
         format: u32,
         codexd: &'a str,
         codex_home: &'a Path,
-        files: Vec<(&'a PathBuf, &'a FileEntry)>,
+        files: Vec<(&'a Path, &'a FileEntry)>,
     }
     serde_json::to_vec(&Out {
         format: CACHE_FORMAT,

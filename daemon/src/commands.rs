@@ -73,7 +73,7 @@ fn list(shared: &Shared, id: u64, p: &ListParams) -> Response {
                     || (k.interactive
                         && (k.has_prompt || table.thread(tid).is_some_and(|t| t.has_prompt())))
             })
-            .map(|(tid, k)| (k.updated_ms, tid.as_str()))
+            .map(|(tid, k)| (k.updated_ms, tid))
             .collect();
         let total = keys.len();
         let limit = p.limit.unwrap_or(usize::MAX).min(total);

@@ -127,8 +127,8 @@ impl Engine {
             id: id.to_owned(),
             name: t.title_name().map(str::to_owned),
             first_prompt: t.first_prompt().map(str::to_owned),
-            prompts: t.prompts().iter().map(|p| p.text.clone()).collect(),
-            repo: r.meta.git_origin.clone(),
+            prompts: t.prompts().iter().map(|p| String::from(&*p.text)).collect(),
+            repo: r.meta.git_origin.clone().map(String::from),
             meta: codexd_route::DocMeta {
                 updated_unix: t.updated_ms() / 1000,
                 archived: t.archived(),
@@ -296,6 +296,7 @@ impl Shared {
         for (doc, p) in prepared {
             index.upsert_prepared(&doc.id, p, doc.meta);
         }
+        index.shrink_to_fit();
         let mut eng = self.lock();
         eng.route = index;
         eng.index_building = false;

@@ -12,6 +12,7 @@
 //!   function per request.
 //! - [`watch`]: notify → dirty paths → reconcile. [`server`]: the socket. [`daemon`]: lifecycle.
 
+pub mod atom;
 pub mod cache;
 pub mod commands;
 pub mod daemon;

@@ -60,7 +60,7 @@ pub fn reconcile_full(engine: &Mutex<Engine>, force: bool) -> ScanReport {
             .table
             .paths()
             .filter(|p| !seen.contains(*p))
-            .cloned()
+            .map(Path::to_path_buf)
             .collect();
         for p in &gone {
             eng.table.remove_file(p);
@@ -70,6 +70,8 @@ pub fn reconcile_full(engine: &Mutex<Engine>, force: bool) -> ScanReport {
     };
     reload_names(engine, &home, &mut report);
     run_jobs(engine, jobs, &mut report);
+    // Metadata of sessions that were removed or rewritten may have been the last users.
+    crate::atom::purge();
     report
 }
 
@@ -266,7 +268,7 @@ pub fn changed_paths(engine: &Mutex<Engine>) -> Vec<PathBuf> {
         let eng = engine.lock().unwrap_or_else(|e| e.into_inner());
         eng.table
             .paths()
-            .filter_map(|p| eng.table.file(p).map(|f| (p.clone(), f.parsed.state)))
+            .filter_map(|p| eng.table.file(p).map(|f| (p.to_path_buf(), f.parsed.state)))
             .collect()
     };
     states

@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use codexd_proto::{SessionDetail, SessionSummary, Status, TurnState, original_keywords};
 
@@ -55,8 +56,9 @@ impl Default for StatusPolicy {
 pub struct Table {
     /// Path → thread id. Files live inside their thread so that reading a thread (the hot
     /// path of every request) never hashes a path: `Path`'s hash walks its components.
-    files: HashMap<PathBuf, String>,
-    threads: HashMap<String, ThreadFiles>,
+    /// Paths and ids are `Arc`s shared with `threads` and the entries' names: one copy each.
+    files: HashMap<Arc<Path>, Arc<str>>,
+    threads: HashMap<Arc<str>, ThreadFiles>,
     names: HashMap<String, String>,
     user: HashMap<String, UserState>,
     /// Bumped on every change.
@@ -68,7 +70,7 @@ pub struct Table {
 /// The files of one thread, sorted by path. Almost always one, rarely a handful (reverts,
 /// a `.zst` twin), so a vector: a `BTreeMap` would allocate an 11-slot node per thread.
 #[derive(Debug, Default)]
-pub struct ThreadFiles(Vec<(PathBuf, FileEntry)>, ThreadKey);
+pub struct ThreadFiles(Vec<(Arc<Path>, FileEntry)>, ThreadKey);
 
 /// What `list` sorts and filters on, kept next to the thread's entry so scanning every thread
 /// touches no other memory (10k threads: a few hundred µs instead of milliseconds).
@@ -99,12 +101,12 @@ impl ThreadFiles {
         self.1
     }
     fn position(&self, path: &Path) -> Result<usize, usize> {
-        self.0.binary_search_by(|(p, _)| p.as_path().cmp(path))
+        self.0.binary_search_by(|(p, _)| (**p).cmp(path))
     }
     pub fn get(&self, path: &Path) -> Option<&FileEntry> {
         self.position(path).ok().map(|i| &self.0[i].1)
     }
-    fn insert(&mut self, path: PathBuf, entry: FileEntry) {
+    fn insert(&mut self, path: Arc<Path>, entry: FileEntry) {
         match self.position(&path) {
             Ok(i) => self.0[i].1 = entry,
             Err(i) => {
@@ -130,11 +132,11 @@ impl ThreadFiles {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-    pub fn iter(&self) -> impl Iterator<Item = (&PathBuf, &FileEntry)> {
-        self.0.iter().map(|(p, e)| (p, e))
+    pub fn iter(&self) -> impl Iterator<Item = (&Path, &FileEntry)> {
+        self.0.iter().map(|(p, e)| (&**p, e))
     }
-    pub fn keys(&self) -> impl Iterator<Item = &PathBuf> {
-        self.0.iter().map(|(p, _)| p)
+    pub fn keys(&self) -> impl Iterator<Item = &Path> {
+        self.0.iter().map(|(p, _)| &**p)
     }
 }
 
@@ -168,8 +170,8 @@ impl Table {
         self.threads.get(tid)?.get(path)
     }
 
-    pub fn paths(&self) -> impl Iterator<Item = &PathBuf> {
-        self.files.keys()
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.files.keys().map(|p| &**p)
     }
 
     fn touch(&mut self, thread: &str) {
@@ -178,17 +180,27 @@ impl Table {
     }
 
     /// Insert or replace a file's parsed contents.
-    pub fn upsert_file(&mut self, path: PathBuf, entry: FileEntry) {
-        let thread = entry.name.thread_id.clone();
-        if self.files.get(&path).is_some_and(|old| *old != thread) {
+    pub fn upsert_file(&mut self, path: PathBuf, mut entry: FileEntry) {
+        if self
+            .files
+            .get(path.as_path())
+            .is_some_and(|old| *old != entry.name.thread_id)
+        {
             self.remove_file(&path);
         }
-        self.files.insert(path.clone(), thread.clone());
-        self.threads
-            .entry(thread.clone())
-            .or_default()
-            .insert(path, entry);
+        // Share the id and the path with what the table already holds.
+        let thread = match self.threads.get_key_value(&*entry.name.thread_id) {
+            Some((id, _)) => Arc::clone(id),
+            None => Arc::clone(&entry.name.thread_id),
+        };
+        entry.name.thread_id = Arc::clone(&thread);
+        let path: Arc<Path> = match self.files.get_key_value(path.as_path()) {
+            Some((p, _)) => Arc::clone(p),
+            None => Arc::from(path),
+        };
+        self.files.insert(Arc::clone(&path), Arc::clone(&thread));
         self.touch(&thread);
+        self.threads.entry(thread).or_default().insert(path, entry);
     }
 
     /// Forget a file (deleted, renamed away, compressed away).
@@ -208,7 +220,7 @@ impl Table {
 
     /// Forget every file under `dir` (a directory was removed or renamed away).
     pub fn remove_under(&mut self, dir: &Path) -> usize {
-        let gone: Vec<PathBuf> = self
+        let gone: Vec<Arc<Path>> = self
             .files
             .keys()
             .filter(|p| p.starts_with(dir))
@@ -246,7 +258,8 @@ impl Table {
     pub fn set_user_states(&mut self, user: HashMap<String, UserState>) {
         self.user = user;
         self.generation += 1;
-        self.changed.extend(self.threads.keys().cloned());
+        self.changed
+            .extend(self.threads.keys().map(|id| id.to_string()));
     }
 
     /// Record a user-set status.
@@ -265,7 +278,7 @@ impl Table {
         self.make_thread(id, files)
     }
 
-    fn make_thread<'a>(&'a self, id: &'a String, files: &'a ThreadFiles) -> Option<Thread<'a>> {
+    fn make_thread<'a>(&'a self, id: &'a str, files: &'a ThreadFiles) -> Option<Thread<'a>> {
         let (path, file) = current_file(files)?;
         Some(Thread {
             id,
@@ -278,8 +291,8 @@ impl Table {
     }
 
     /// Every thread's list key, in no particular order.
-    pub fn keys(&self) -> impl Iterator<Item = (&String, ThreadKey)> {
-        self.threads.iter().map(|(id, f)| (id, f.key()))
+    pub fn keys(&self) -> impl Iterator<Item = (&str, ThreadKey)> {
+        self.threads.iter().map(|(id, f)| (&**id, f.key()))
     }
 
     /// Every thread, most recently used first.
@@ -341,14 +354,13 @@ impl Table {
 /// Ties go to the plain file.
 fn current_file(files: &ThreadFiles) -> Option<(&Path, &FileEntry)> {
     if files.len() == 1 {
-        return files.iter().next().map(|(p, e)| (p.as_path(), e));
+        return files.iter().next();
     }
     files
         .iter()
         // `x.jsonl.zst` loses to `x.jsonl` when both exist.
         .filter(|(p, e)| !(e.name.compressed && files.contains_key(&p.with_extension(""))))
         .max_by_key(|(_, e)| (e.parsed.state.mtime_ns, !e.name.compressed))
-        .map(|(p, e)| (p.as_path(), e))
 }
 
 /// The one order of sessions everywhere (list, registry, build, cleanup): most recently used
@@ -403,9 +415,9 @@ impl<'a> Thread<'a> {
         let (base_id, _) = self.record().meta.history_base.as_ref()?;
         self.files
             .iter()
-            .filter(|(p, _)| p.as_path() != self.path)
+            .filter(|(p, _)| *p != self.path)
             .map(|(_, f)| f)
-            .find(|f| f.name.rollout_id.as_deref().unwrap_or(&f.name.thread_id) == base_id)
+            .find(|f| f.name.rollout_id.as_deref().unwrap_or(&f.name.thread_id) == &**base_id)
     }
 
     /// Every real prompt in order: the inherited prefix (if any), then this file's own.
@@ -436,7 +448,7 @@ impl<'a> Thread<'a> {
     }
 
     pub fn first_prompt(&self) -> Option<&'a str> {
-        self.prompts().first().map(|p| p.text.as_str())
+        self.prompts().first().map(|p| &*p.text)
     }
 
     /// The original command's `task_summary`: first real prompt, one line, ≤ 100 chars.
@@ -504,13 +516,14 @@ impl<'a> Thread<'a> {
         }
     }
 
-    pub fn files(&self) -> impl Iterator<Item = (&'a PathBuf, &'a FileEntry)> + use<'a> {
+    pub fn files(&self) -> impl Iterator<Item = (&'a Path, &'a FileEntry)> + use<'a> {
         let files: &'a ThreadFiles = self.files;
         files.iter()
     }
 
-    pub fn paths(&self) -> impl Iterator<Item = &'a PathBuf> {
-        self.files.keys()
+    pub fn paths(&self) -> impl Iterator<Item = &'a Path> + use<'a> {
+        let files: &'a ThreadFiles = self.files;
+        files.keys()
     }
 
     pub fn summary(&self, now_ms: i64, policy: StatusPolicy) -> SessionSummary {
@@ -524,7 +537,7 @@ impl<'a> Thread<'a> {
             last_used: format_secs(self.updated_ms()),
             created: self.created_ms().map(format_millis),
             cwd: r.cwd().map(str::to_owned),
-            git_branch: r.meta.git_branch.clone(),
+            git_branch: r.meta.git_branch.clone().map(String::from),
             source: self.source().to_owned(),
             interactive: self.interactive(),
             archived: self.archived(),
@@ -535,7 +548,7 @@ impl<'a> Thread<'a> {
     pub fn detail(&self, now_ms: i64, policy: StatusPolicy) -> SessionDetail {
         let r = self.record();
         // The first prompt and the five latest, oldest first.
-        let all: Vec<&str> = self.prompts().iter().map(|p| p.text.as_str()).collect();
+        let all: Vec<&str> = self.prompts().iter().map(|p| &*p.text).collect();
         let mut shown: Vec<String> = Vec::new();
         if let Some(first) = all.first() {
             shown.push(first.to_string());
@@ -548,11 +561,11 @@ impl<'a> Thread<'a> {
             turn_state: r.turn_state,
             prompt_count: self.prompt_count(),
             prompts: shown,
-            model: r.model.clone(),
-            cli_version: r.meta.cli_version.clone(),
-            originator: r.meta.originator.clone(),
-            git_origin: r.meta.git_origin.clone(),
-            git_commit: r.meta.git_commit.clone(),
+            model: r.model.clone().map(String::from),
+            cli_version: r.meta.cli_version.clone().map(String::from),
+            originator: r.meta.originator.clone().map(String::from),
+            git_origin: r.meta.git_origin.clone().map(String::from),
+            git_commit: r.meta.git_commit.as_deref().map(str::to_owned),
             tokens_total: r.tokens_total,
             paths: self.files.keys().map(|p| p.display().to_string()).collect(),
             status_set_by_user: self.user_status().is_some(),

@@ -47,7 +47,7 @@ fn check_against_manifest(home: &Path, manifest: &Manifest) {
             continue;
         };
         let r = t.record();
-        let got: Vec<String> = t.prompts().iter().map(|p| p.text.clone()).collect();
+        let got: Vec<String> = t.prompts().iter().map(|p| p.text.to_string()).collect();
         let want: Vec<String> = e.prompts.iter().map(|p| cut(p)).collect();
         let want_window: Vec<String> = match want.len() {
             n if n > got.len() && !want.is_empty() => {
@@ -98,10 +98,10 @@ fn check_against_manifest(home: &Path, manifest: &Manifest) {
                 e.interactive
             ));
         }
-        if r.model != e.model {
+        if r.model.as_deref() != e.model.as_deref() {
             failures.push(format!("{ctx}: model {:?} != {:?}", r.model, e.model));
         }
-        if e.cli_version.is_some() && r.meta.cli_version != e.cli_version {
+        if e.cli_version.is_some() && r.meta.cli_version.as_deref() != e.cli_version.as_deref() {
             failures.push(format!(
                 "{ctx}: cli_version {:?} != {:?}",
                 r.meta.cli_version, e.cli_version

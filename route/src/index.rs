@@ -14,6 +14,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::score::{
     COORD_EXPONENT, Field, MAX_PREFIX_EXPANSION, MAX_PREFIX_SCAN, MIN_PREFIX_INDEX_CHARS,
@@ -44,7 +45,8 @@ struct Posting {
 
 #[derive(Debug, Default)]
 struct Term {
-    text: Box<str>,
+    /// Shared with the dictionary's key.
+    text: Arc<str>,
     /// Sorted by `doc`.
     postings: Vec<Posting>,
     /// Number of documents with the term in each field.
@@ -53,8 +55,12 @@ struct Term {
 
 #[derive(Debug)]
 struct Doc {
-    key: Box<str>,
-    meta: DocMeta,
+    /// Shared with `Index::keys` (one copy of each session id).
+    key: Arc<str>,
+    /// What scoring needs of [`DocMeta`]; its directories are interned in `cwd_dir`/`root_dir`.
+    updated_unix: i64,
+    archived: bool,
+    non_interactive: bool,
     /// Sorted by term id. Term frequencies live only in the postings (one copy, not two:
     /// this list is the index's largest per-session cost).
     terms: Box<[TermId]>,
@@ -65,10 +71,10 @@ struct Doc {
 /// In-memory inverted index over sessions. See the crate docs.
 #[derive(Debug, Default)]
 pub struct Index {
-    dict: BTreeMap<Box<str>, TermId>,
+    dict: BTreeMap<Arc<str>, TermId>,
     terms: Vec<Term>,
     free_terms: Vec<TermId>,
-    keys: HashMap<Box<str>, DocId>,
+    keys: HashMap<Arc<str>, DocId>,
     docs: Vec<Option<Doc>>,
     free_docs: Vec<DocId>,
     /// Field lengths (token counts) per doc slot; dense for the scoring loop.
@@ -153,6 +159,17 @@ impl Index {
         Self::default()
     }
 
+    /// Give back the spare capacity of a bulk build: postings lists grown by doubling keep up
+    /// to half their memory unused. Later upserts grow them again as needed.
+    pub fn shrink_to_fit(&mut self) {
+        for term in &mut self.terms {
+            term.postings.shrink_to_fit();
+        }
+        self.terms.shrink_to_fit();
+        self.docs.shrink_to_fit();
+        self.lens.shrink_to_fit();
+    }
+
     /// Number of sessions indexed.
     pub fn len(&self) -> usize {
         self.keys.len()
@@ -192,6 +209,11 @@ impl Index {
                 id
             }
         };
+        let key = self
+            .keys
+            .get_key_value(key)
+            .map(|(k, _)| Arc::clone(k))
+            .expect("inserted above");
 
         let mut terms: Vec<(TermId, [u16; NF])> = counts
             .into_iter()
@@ -217,8 +239,10 @@ impl Index {
         let cwd_dir = meta.cwd.as_deref().map(|d| self.intern_dir(d));
         let root_dir = meta.git_root.as_deref().map(|d| self.intern_dir(d));
         self.docs[id as usize] = Some(Doc {
-            key: key.into(),
-            meta,
+            key,
+            updated_unix: meta.updated_unix,
+            archived: meta.archived,
+            non_interactive: meta.non_interactive,
             terms: terms.into_iter().map(|(t, _)| t).collect(),
             cwd_dir,
             root_dir,
@@ -263,16 +287,17 @@ impl Index {
         if let Some(&id) = self.dict.get(text) {
             return id;
         }
-        let boxed: Box<str> = text.into();
+        let boxed: Arc<str> = text.into();
         let id = match self.free_terms.pop() {
             Some(id) => {
-                self.terms[id as usize].text = boxed.clone();
+                self.terms[id as usize].text = Arc::clone(&boxed);
                 id
             }
             None => {
                 self.terms.push(Term {
-                    text: boxed.clone(),
-                    ..Term::default()
+                    text: Arc::clone(&boxed),
+                    postings: Vec::new(),
+                    df: [0; NF],
                 });
                 (self.terms.len() - 1) as TermId
             }
@@ -343,7 +368,7 @@ impl Index {
         let (da, db) = (self.doc(a.doc), self.doc(b.doc));
         b.score
             .total_cmp(&a.score)
-            .then(db.meta.updated_unix.cmp(&da.meta.updated_unix))
+            .then(db.updated_unix.cmp(&da.updated_unix))
             .then(da.key.cmp(&db.key))
     }
 
@@ -493,7 +518,7 @@ impl Index {
         let mut out = Vec::with_capacity(touched.len());
         for d in touched {
             let doc = self.doc(d);
-            let m = &doc.meta;
+            let m = doc;
             if (m.archived && !opts.include_archived)
                 || (m.non_interactive && !opts.include_non_interactive)
             {
@@ -561,11 +586,11 @@ impl Index {
             Place::SameProject => reasons.push("same project".to_owned()),
             Place::Elsewhere => {}
         }
-        reasons.push(describe_age(opts.now_unix - doc.meta.updated_unix));
-        if doc.meta.archived {
+        reasons.push(describe_age(opts.now_unix - doc.updated_unix));
+        if doc.archived {
             reasons.push("archived (penalised)".to_owned());
         }
-        if doc.meta.non_interactive {
+        if doc.non_interactive {
             reasons.push("exec/sub-agent thread (penalised)".to_owned());
         }
         Hit {

@@ -5,17 +5,20 @@
 //! Anything else — hidden staging files, `.tmp` files, `.json` TypeScript-era documents — is not
 //! a rollout, exactly as Codex's own listing decides.
 
+use std::sync::Arc;
+
 /// What a rollout file name tells us.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RolloutName {
     /// The thread id (`codex resume` takes this).
-    pub thread_id: String,
+    /// Shared with the table's keys (one copy of the id per thread).
+    pub thread_id: Arc<str>,
     /// Set for reverted threads (`<thread>_<rollout>` names): the id of this physical file.
-    pub rollout_id: Option<String>,
+    pub rollout_id: Option<Box<str>>,
     /// `.jsonl.zst`.
     pub compressed: bool,
     /// The name's timestamp text (`2026-02-23T12-40-23`), local time of the writer's machine.
-    pub time: String,
+    pub time: Box<str>,
 }
 
 /// `8-4-4-4-12` hex digits.
@@ -58,12 +61,12 @@ pub fn parse(file_name: &str) -> Option<RolloutName> {
         return None;
     }
     Some(RolloutName {
-        thread_id: thread_id.to_ascii_lowercase(),
+        thread_id: thread_id.to_ascii_lowercase().into(),
         rollout_id: rollout_id
             .filter(|r| !r.eq_ignore_ascii_case(thread_id))
-            .map(|r| r.to_ascii_lowercase()),
+            .map(|r| r.to_ascii_lowercase().into()),
         compressed,
-        time: time_part.to_owned(),
+        time: time_part.into(),
     })
 }
 
@@ -104,10 +107,10 @@ mod tests {
     #[test]
     fn current_names() {
         let n = parse(&format!("rollout-2026-02-23T12-40-23-{ID}.jsonl")).unwrap();
-        assert_eq!(n.thread_id, ID);
+        assert_eq!(&*n.thread_id, ID);
         assert_eq!(n.rollout_id, None);
         assert!(!n.compressed);
-        assert_eq!(n.time, "2026-02-23T12-40-23");
+        assert_eq!(&*n.time, "2026-02-23T12-40-23");
         let z = parse(&format!("rollout-2026-02-23T12-40-23-{ID}.jsonl.zst")).unwrap();
         assert!(z.compressed);
     }
@@ -115,10 +118,10 @@ mod tests {
     #[test]
     fn reverted_and_legacy_names() {
         let n = parse(&format!("rollout-2026-08-20T10-00-00-{ID}_{RID}.jsonl")).unwrap();
-        assert_eq!(n.thread_id, ID);
+        assert_eq!(&*n.thread_id, ID);
         assert_eq!(n.rollout_id.as_deref(), Some(RID));
         let old = parse(&format!("rollout-2025-05-08-{ID}.jsonl")).unwrap();
-        assert_eq!(old.time, "2025-05-08");
+        assert_eq!(&*old.time, "2025-05-08");
         assert_eq!(name_time_ms("2025-05-08"), Some(1_746_662_400_000));
         assert_eq!(name_time_ms("2026-02-23T12-40-23"), Some(1_771_850_423_000));
     }

@@ -102,6 +102,7 @@ pub fn read_rollout(
         let mut record = RolloutRecord::default();
         let (_, read) = feed_reader(decoder, &mut record, true)?;
         state.offset = state.len;
+        record.shrink_to_fit();
         return Ok(ReadOutcome::Updated {
             parsed: ParsedFile { state, record },
             bytes_read: read,
@@ -121,6 +122,7 @@ pub fn read_rollout(
     }
     let (consumed, read) = feed_reader(file, &mut record, false)?;
     state.offset = start + consumed;
+    record.shrink_to_fit();
     Ok(ReadOutcome::Updated {
         parsed: ParsedFile { state, record },
         bytes_read: read,
@@ -377,11 +379,7 @@ mod tests {
         }
         assert_eq!(s.consumed as usize, data.len());
         assert!(s.carry.capacity() <= MAX_LINE + CHUNK);
-        let texts: Vec<_> = record
-            .real_prompts()
-            .iter()
-            .map(|p| p.text.clone())
-            .collect();
+        let texts: Vec<_> = record.real_prompts().iter().map(|p| &*p.text).collect();
         assert_eq!(texts, vec!["look at \"this\" screenshot", "first prompt"]);
     }
 

@@ -12,6 +12,8 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use crate::atom::Atom;
+
 use super::context::{is_attachment_marker, is_contextual, strip_ide_prefix, truncate_bytes};
 
 /// How many prompts a record keeps: the first one plus the most recent ones. Routing and `show`
@@ -23,30 +25,31 @@ pub const MAX_PROMPT_BYTES: usize = 2000;
 /// The session header (`session_meta` payload, or the pre-0.32 bare header).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Meta {
-    pub id: Option<String>,
+    pub id: Option<Box<str>>,
     /// Unix ms. True UTC since 0.30 (earlier: local time labelled `Z`).
     pub created_ms: Option<i64>,
-    pub cwd: Option<String>,
-    pub originator: Option<String>,
-    pub cli_version: Option<String>,
+    pub cwd: Option<Atom>,
+    pub originator: Option<Atom>,
+    pub cli_version: Option<Atom>,
     /// `cli`, `vscode`, `exec`, `mcp`, `subagent`, `custom:<x>`, … ; `None` when absent.
-    pub source: Option<String>,
-    pub model_provider: Option<String>,
-    pub git_branch: Option<String>,
-    pub git_origin: Option<String>,
-    pub git_commit: Option<String>,
-    pub forked_from_id: Option<String>,
-    pub parent_thread_id: Option<String>,
+    pub source: Option<Atom>,
+    pub model_provider: Option<Atom>,
+    pub git_branch: Option<Atom>,
+    pub git_origin: Option<Atom>,
+    pub git_commit: Option<Box<str>>,
+    pub forked_from_id: Option<Box<str>>,
+    pub parent_thread_id: Option<Box<str>>,
     /// Paginated forks/reverts inherit a prefix of another rollout instead of copying it:
     /// (rollout id, end ordinal exclusive).
-    pub history_base: Option<(String, Option<u64>)>,
+    pub history_base: Option<(Box<str>, Option<u64>)>,
 }
 
 /// One real user prompt.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Prompt {
     /// Cleaned text (IDE prefix stripped, trimmed, at most `MAX_PROMPT_BYTES`), or `[Image]`.
-    pub text: String,
+    /// A `Box<str>`: exactly the bytes, no spare capacity (tens of thousands are held).
+    pub text: Box<str>,
     /// The line's `ordinal` (paginated files only).
     pub ordinal: Option<u64>,
 }
@@ -61,10 +64,10 @@ pub struct RolloutRecord {
     /// Timestamp of the first envelope line, unix ms (fallback for "created").
     pub first_line_ms: Option<i64>,
     /// Latest `turn_context` values.
-    pub cwd_latest: Option<String>,
+    pub cwd_latest: Option<Atom>,
     /// `<cwd>` of the latest `<environment_context>` (the only cwd pre-0.32 files record).
-    pub env_cwd: Option<String>,
-    pub model: Option<String>,
+    pub env_cwd: Option<Atom>,
+    pub model: Option<Atom>,
     /// Prompts from `user_message` / `item_completed UserMessage` events (authoritative).
     pub prompts: Prompts,
     /// Non-contextual `role:"user"` response items: used only when a file has no user events
@@ -73,7 +76,7 @@ pub struct RolloutRecord {
     pub turn_state: TurnState,
     pub tokens_total: Option<u64>,
     /// Name from `thread_name_updated` events (0.93 → 2026-05); session_index.jsonl wins.
-    pub name: Option<String>,
+    pub name: Option<Box<str>>,
 }
 
 /// A bounded prompt list: the first prompt, then a window of the most recent ones.
@@ -119,9 +122,20 @@ impl Prompts {
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
+
+    fn shrink_to_fit(&mut self) {
+        self.items.shrink_to_fit();
+    }
 }
 
 impl RolloutRecord {
+    /// Give back spare capacity once a read is done: the record is then held, unchanged, until
+    /// the file grows (vectors grown by doubling would otherwise keep up to half unused).
+    pub fn shrink_to_fit(&mut self) {
+        self.prompts.shrink_to_fit();
+        self.item_prompts.shrink_to_fit();
+    }
+
     /// The prompts that count: events when the file has any, else filtered user items.
     pub fn real_prompts(&self) -> &Prompts {
         if self.prompts.is_empty() {
@@ -171,10 +185,10 @@ impl RolloutRecord {
             "turn_context" => {
                 if let Ok(t) = serde_json::from_str::<TurnContext<'_>>(payload.get()) {
                     if let Some(cwd) = t.cwd.filter(|c| !c.is_empty()) {
-                        self.cwd_latest = Some(cwd.into_owned());
+                        self.cwd_latest = Some(Atom::new(&cwd));
                     }
                     if let Some(model) = t.model.filter(|m| !m.is_empty()) {
-                        self.model = Some(model.into_owned());
+                        self.model = Some(Atom::new(&model));
                     }
                 }
             }
@@ -201,21 +215,24 @@ impl RolloutRecord {
         self.has_meta = true;
         let git = m.git.unwrap_or_default();
         self.meta = Meta {
-            id: m.id.map(Cow::into_owned),
+            id: m.id.map(|s| s.into()),
             created_ms: m.timestamp.as_deref().and_then(parse_time),
-            cwd: m.cwd.map(Cow::into_owned),
-            originator: m.originator.map(Cow::into_owned),
-            cli_version: m.cli_version.map(Cow::into_owned),
-            source: m.source.and_then(source_label),
-            model_provider: m.model_provider.map(Cow::into_owned),
-            git_branch: git.branch.map(Cow::into_owned),
-            git_origin: git.repository_url.map(Cow::into_owned),
-            git_commit: git.commit_hash.map(Cow::into_owned),
-            forked_from_id: m.forked_from_id.map(Cow::into_owned),
-            parent_thread_id: m.parent_thread_id.map(Cow::into_owned),
-            history_base: m
-                .history_base
-                .and_then(|h| Some((h.thread_id?.to_ascii_lowercase(), h.end_ordinal_exclusive))),
+            cwd: m.cwd.as_deref().map(Atom::new),
+            originator: m.originator.as_deref().map(Atom::new),
+            cli_version: m.cli_version.as_deref().map(Atom::new),
+            source: m.source.and_then(source_label).as_deref().map(Atom::new),
+            model_provider: m.model_provider.as_deref().map(Atom::new),
+            git_branch: git.branch.as_deref().map(Atom::new),
+            git_origin: git.repository_url.as_deref().map(Atom::new),
+            git_commit: git.commit_hash.map(|s| s.into()),
+            forked_from_id: m.forked_from_id.map(|s| s.into()),
+            parent_thread_id: m.parent_thread_id.map(|s| s.into()),
+            history_base: m.history_base.and_then(|h| {
+                Some((
+                    h.thread_id?.to_ascii_lowercase().into(),
+                    h.end_ordinal_exclusive,
+                ))
+            }),
         };
     }
 
@@ -256,7 +273,7 @@ impl RolloutRecord {
                     let t = part.text.as_deref().unwrap_or("");
                     if is_contextual(t) {
                         if let Some(cwd) = environment_cwd(t) {
-                            self.env_cwd = Some(cwd.to_owned());
+                            self.env_cwd = Some(Atom::new(cwd));
                         }
                         return;
                     }
@@ -341,8 +358,10 @@ impl RolloutRecord {
             "thread_name_updated" => {
                 self.name = e
                     .thread_name
-                    .map(|n| n.trim().to_owned())
-                    .filter(|n| !n.is_empty());
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(Box::from);
             }
             "thread_rolled_back" => {
                 if let Some(n) = e.num_turns {
@@ -380,12 +399,12 @@ fn make_prompt(text: &str, images: usize, ordinal: Option<u64>) -> Option<Prompt
     let cleaned = strip_ide_prefix(text);
     if cleaned.is_empty() {
         return (images > 0).then(|| Prompt {
-            text: "[Image]".to_owned(),
+            text: "[Image]".into(),
             ordinal,
         });
     }
     Some(Prompt {
-        text: truncate_bytes(cleaned, MAX_PROMPT_BYTES).to_owned(),
+        text: truncate_bytes(cleaned, MAX_PROMPT_BYTES).into(),
         ordinal,
     })
 }
@@ -553,7 +572,7 @@ mod tests {
     }
 
     fn prompts(r: &RolloutRecord) -> Vec<&str> {
-        r.real_prompts().iter().map(|p| p.text.as_str()).collect()
+        r.real_prompts().iter().map(|p| &*p.text).collect()
     }
 
     const META: &str = r#"{"timestamp":"2026-02-23T11:40:29.275Z","type":"session_meta","payload":{"id":"019c8a4c-ed82-79a1-aa28-7738fc5ab61a","timestamp":"2026-02-23T11:40:23.298Z","cwd":"/home/me/proj","originator":"codex_cli_rs","cli_version":"0.104.0","source":"cli","git":{"commit_hash":"1cdfa7b1","branch":"main","repository_url":"git@github.com:me/proj.git"}}}"#;
@@ -664,8 +683,8 @@ mod tests {
         }
         let p = r.real_prompts();
         assert_eq!(p.count, 200);
-        assert_eq!(p.first().unwrap().text, "prompt 0");
+        assert_eq!(&*p.first().unwrap().text, "prompt 0");
         assert_eq!(p.iter().count(), MAX_PROMPTS);
-        assert_eq!(p.iter().last().unwrap().text, "prompt 199");
+        assert_eq!(&*p.iter().last().unwrap().text, "prompt 199");
     }
 }
