@@ -65,6 +65,28 @@ fn main() {
         .threads()
         .map(|t| t.record().real_prompts().iter().count())
         .sum();
+    // PROMPT_HIST: bytes held in prompts longer than each cut-off.
+    {
+        let lens: Vec<usize> = eng
+            .table
+            .threads()
+            .flat_map(|t| {
+                t.record()
+                    .real_prompts()
+                    .iter()
+                    .map(|p| p.text.len())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for cut in [250, 500, 1000, 1500] {
+            let over: usize = lens.iter().map(|&l| l.saturating_sub(cut)).sum();
+            println!(
+                "  prompts over {cut} B: {} ({:.1} MB beyond the cut)",
+                lens.iter().filter(|&&l| l > cut).count(),
+                over as f64 / 1e6
+            );
+        }
+    }
     println!(
         "after scan: {:.1} MB ({} threads, {prompts} prompts held, {:.1} MB of prompt text)",
         rss_mb(),

@@ -246,9 +246,6 @@ impl Shared {
         let _one_writer = self.one_writer();
         let report = self.scan_all(force);
         self.lock().refresh_route_index();
-        if report.files_read > 100 {
-            release_free_memory();
-        }
         report
     }
 
@@ -256,9 +253,7 @@ impl Shared {
     /// `list` and `show` answer while it builds).
     pub fn reconcile_table(&self) -> ScanReport {
         let _one_writer = self.one_writer();
-        let report = self.scan_all(false);
-        release_free_memory();
-        report
+        self.scan_all(false)
     }
 
     /// The table has one writer at a time: every reconcile holds this.
@@ -302,7 +297,6 @@ impl Shared {
         eng.index_building = false;
         eng.refresh_route_index();
         drop(eng);
-        release_free_memory();
     }
 
     /// Save the warm-start cache, if configured.
@@ -320,8 +314,6 @@ impl Shared {
         if let Err(e) = crate::cache::save(&path, &bytes) {
             tracing::debug!(error = %e, path = %path.display(), "cannot save cache");
         }
-        drop(bytes);
-        release_free_memory();
     }
 
     /// Seed the table from the warm-start cache; the next reconcile verifies every entry.
@@ -394,16 +386,5 @@ impl Shared {
                 Err(e)
             }
         }
-    }
-}
-
-/// Give freed heap back to the OS after a big scan: reading thousands of files leaves tens of
-/// MB of transient buffers in glibc's arenas that a long-running daemon would otherwise keep.
-fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free heap pages; it has no preconditions.
-    #[allow(unsafe_code)]
-    unsafe {
-        libc::malloc_trim(0);
     }
 }

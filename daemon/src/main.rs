@@ -86,22 +86,37 @@ fn init_logging(log_file: Option<&PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
-/// Keep glibc from hoarding: buffers of 1 MiB and more are mmapped (so returned on free) and
-/// the heap top is trimmed eagerly. Scanning streams gigabytes through per-file buffers;
-/// with the default dynamic thresholds those land in the heap and stay resident.
-fn tune_allocator() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only adjusts allocator parameters; called before any thread starts.
-    #[allow(unsafe_code)]
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 1024 * 1024);
-        libc::mallopt(libc::M_ARENA_MAX, 2);
-    }
-}
+/// jemalloc instead of the system allocator. A daemon that streams gigabytes of rollouts
+/// through parse buffers and keeps a few tens of MB is the worst case for glibc: its arenas
+/// ended up holding 2× the live heap (scan garbage interleaved with long-lived records), and
+/// `malloc_trim` could not give back partly used pages. jemalloc's size-class slabs and
+/// time-based purging keep RSS close to the live heap, and it scans faster (measured in
+/// BENCHMARKS.md).
+#[cfg(unix)]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+/// Allocator options, read by jemalloc before `main` (override at run time with
+/// `_RJEM_MALLOC_CONF`):
+/// - `background_thread` + `dirty_decay_ms:1000`: a helper thread returns freed pages to the
+///   OS about a second after a scan, without any call from us, and sleeps while idle;
+/// - `muzzy_decay_ms:0`: purged pages are released at once instead of lazily;
+/// - `narenas:1`: two cores and one hot mutex (the engine) do not need per-CPU arenas;
+/// - `tcache:false`: idle tokio and scan threads would otherwise each sit on cached objects
+///   that no purge reaches (~4 MB at 10k sessions); scanning is still faster than with glibc.
+// SAFETY: jemalloc reads this symbol as a `const char *`; the array is NUL-terminated and
+// immutable, and no other object defines the name.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+#[unsafe(export_name = "_rjem_malloc_conf")]
+pub static MALLOC_CONF: &[u8; JEMALLOC_CONF.len()] = match JEMALLOC_CONF.first_chunk() {
+    Some(conf) => conf,
+    None => unreachable!(),
+};
+const JEMALLOC_CONF: &[u8] = b"background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0,\
+narenas:1,tcache:false\0";
 
 fn main() -> ExitCode {
-    tune_allocator();
     let args = Args::parse();
     let _ = args.foreground;
     if let Err(e) = init_logging(args.log_file.as_ref()) {

@@ -20,7 +20,7 @@ use super::context::{is_attachment_marker, is_contextual, strip_ide_prefix, trun
 /// need the gist of a thread, not every word of a months-long session, and this bounds memory.
 pub const MAX_PROMPTS: usize = 64;
 /// How much of each prompt is kept.
-pub const MAX_PROMPT_BYTES: usize = 2000;
+pub const MAX_PROMPT_BYTES: usize = 1000;
 
 /// The session header (`session_meta` payload, or the pre-0.32 bare header).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
