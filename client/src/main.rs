@@ -30,6 +30,7 @@ const EXIT_NOT_FOUND: u8 = 2;
 const EXIT_UNREACHABLE: u8 = 3;
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -37,6 +38,19 @@ fn main() -> ExitCode {
             eprintln!("codexd-client: {e}");
             ExitCode::from(EXIT_ERROR)
         }
+    }
+}
+
+/// Stop quietly when the reader goes away (`codexd-client list | head`), as Unix filters do,
+/// instead of panicking on EPIPE inside `println!`. Rust ignores SIGPIPE by default; socket
+/// writes to the daemon use MSG_NOSIGNAL (SO_NOSIGPIPE on macOS) and are not affected.
+fn restore_sigpipe() {
+    // SAFETY: called first thing in `main`, before any thread exists; SIG_DFL is always a
+    // valid disposition for SIGPIPE.
+    #[cfg(unix)]
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -288,3 +288,53 @@ fn completions_man_and_install_dry_runs() {
         assert!(!home.path().join(".config/systemd").exists());
     }
 }
+
+/// A short prefix can match thousands of sessions: `show` lists the most recent few, says how
+/// many matched, and exits 2. A reader that stops early (`| head`) ends the client quietly.
+#[test]
+fn ambiguous_prefix_lists_the_most_recent_candidates_only() {
+    let mut env = Env::new();
+    let n = codexd::commands::MAX_CANDIDATES + 5;
+    for i in 0..n {
+        let id = format!("0199aaaa-0000-7000-8000-{i:012}");
+        let created = format!("2026-01-01T10:{:02}:00.000Z", i % 60);
+        let name_time = format!("2026-01-01T10-{:02}-00", i % 60);
+        env.session(
+            &id,
+            &name_time,
+            &created,
+            "/w/app",
+            &format!("task number {i}"),
+        );
+    }
+    env.start_daemon();
+
+    let r = env.client(&["show", "0199aaaa"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "matches {n} sessions (the {} most recent are listed)",
+            codexd::commands::MAX_CANDIDATES
+        )),
+        "{}",
+        r.stderr
+    );
+    let json = env.client(&["show", "0199aaaa", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        v["error"]["candidates"].as_array().unwrap().len(),
+        codexd::commands::MAX_CANDIDATES
+    );
+
+    // stdout closed before the client writes: no panic, no "Broken pipe" noise.
+    let mut child = env
+        .client_cmd(&["show", "0199aaaa", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

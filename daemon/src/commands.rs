@@ -10,7 +10,7 @@ use codexd_proto::{
 };
 
 use crate::engine::{Engine, Shared};
-use crate::table::{Thread, format_secs, now_ms, recency_order, shell_quote};
+use crate::table::{StatusPolicy, Thread, format_secs, now_ms, recency_order, shell_quote};
 
 /// Answer one request. `Shutdown` is acknowledged here; stopping is the server's job.
 pub fn dispatch(shared: &Shared, id: u64, request: Request) -> Response {
@@ -128,17 +128,36 @@ fn not_found(id: u64, query: &str) -> Response {
     )
 }
 
-fn ambiguous(id: u64, query: &str, candidates: Vec<SessionSummary>) -> Response {
-    let mut r = Response::error(
-        id,
-        ErrorKind::Ambiguous,
+/// How many candidates an ambiguous `show` lists: enough to pick from, not the whole table
+/// (a one-character prefix matches thousands of sessions).
+pub const MAX_CANDIDATES: usize = 20;
+
+/// `matches` is every session the query could mean, most recent first.
+fn ambiguous(
+    id: u64,
+    query: &str,
+    matches: &[Thread<'_>],
+    now: i64,
+    policy: StatusPolicy,
+) -> Response {
+    let shown = matches.len().min(MAX_CANDIDATES);
+    let message = if shown < matches.len() {
+        format!(
+            "'{query}' matches {} sessions (the {shown} most recent are listed); give more of the id",
+            matches.len()
+        )
+    } else {
         format!(
             "'{query}' matches {} sessions; give more of the id",
-            candidates.len()
-        ),
-    );
+            matches.len()
+        )
+    };
+    let mut r = Response::error(id, ErrorKind::Ambiguous, message);
     if let Some(e) = r.error.as_mut() {
-        e.candidates = candidates;
+        e.candidates = matches[..shown]
+            .iter()
+            .map(|t| t.summary(now, policy))
+            .collect();
     }
     r
 }
@@ -149,14 +168,7 @@ fn show(shared: &Shared, id: u64, query: &str) -> Response {
     match eng.table.resolve(query) {
         Ok(Some(t)) => Response::ok(id, &t.detail(now, eng.config.policy)),
         Ok(None) => not_found(id, query),
-        Err(cands) => ambiguous(
-            id,
-            query,
-            cands
-                .iter()
-                .map(|t| t.summary(now, eng.config.policy))
-                .collect(),
-        ),
+        Err(matches) => ambiguous(id, query, &matches, now, eng.config.policy),
     }
 }
 
@@ -266,10 +278,7 @@ fn set_status(shared: &Shared, id: u64, p: &SetStatusParams) -> Response {
         let (tid, previous) = match eng.table.resolve(&p.id) {
             Ok(Some(t)) => (t.id.to_owned(), t.status(now, policy)),
             Ok(None) => return not_found(id, &p.id),
-            Err(c) => {
-                let c = c.iter().map(|t| t.summary(now, policy)).collect();
-                return ambiguous(id, &p.id, c);
-            }
+            Err(matches) => return ambiguous(id, &p.id, &matches, now, policy),
         };
         eng.table.set_user_status(&tid, p.status, now);
         eng.refresh_route_index();
