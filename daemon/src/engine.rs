@@ -185,9 +185,11 @@ fn prepare_all(docs: Vec<RouteDoc>) -> Vec<(RouteDoc, codexd_route::Prepared)> {
             .into_iter()
             .map(|part| {
                 s.spawn(move || {
+                    let mut tokenizer = codexd_route::Tokenizer::new();
                     part.into_iter()
                         .map(|d| {
-                            let p = codexd_route::Prepared::new(&d.fields(), &d.meta);
+                            let p =
+                                codexd_route::Prepared::with(&mut tokenizer, &d.fields(), &d.meta);
                             (d, p)
                         })
                         .collect::<Vec<_>>()
@@ -278,6 +280,7 @@ impl Shared {
     /// Build the whole route index without holding the engine lock (hundreds of ms at 10k
     /// sessions), then swap it in and apply whatever changed meanwhile.
     pub fn rebuild_route_index(&self) {
+        let t0 = std::time::Instant::now();
         let docs: Vec<RouteDoc> = {
             let mut eng = self.lock();
             eng.index_building = true;
@@ -286,12 +289,20 @@ impl Shared {
             ids.iter().filter_map(|id| eng.route_doc(id)).collect()
         };
         // Tokenizing is the expensive, index-free half: do it on every core, insert on one.
+        let t1 = std::time::Instant::now();
         let prepared = prepare_all(docs);
+        let t2 = std::time::Instant::now();
         let mut index = codexd_route::Index::default();
         for (doc, p) in prepared {
             index.upsert_prepared(&doc.id, p, doc.meta);
         }
         index.shrink_to_fit();
+        tracing::debug!(
+            docs_ms = (t1 - t0).as_millis() as u64,
+            tokenize_ms = (t2 - t1).as_millis() as u64,
+            insert_ms = t2.elapsed().as_millis() as u64,
+            "route index phases"
+        );
         let mut eng = self.lock();
         eng.route = index;
         eng.index_building = false;
@@ -322,11 +333,18 @@ impl Shared {
         let Some(path) = eng.config.cache.clone() else {
             return 0;
         };
+        let t0 = std::time::Instant::now();
         let entries = crate::cache::load(&path, &eng.config.codex_home);
+        let t1 = std::time::Instant::now();
         let n = entries.len();
         for (p, e) in entries {
             eng.table.upsert_file(p, e);
         }
+        tracing::debug!(
+            parse_ms = (t1 - t0).as_millis() as u64,
+            insert_ms = t1.elapsed().as_millis() as u64,
+            "cache loaded"
+        );
         n
     }
 

@@ -21,7 +21,7 @@ use crate::score::{
     MIN_PREFIX_QUERY_CHARS, NF, PENALTY, PREFIX_WEIGHT, Place, bm25f_tf, coverage_weight,
     describe_age, idf, place_of, recency_factor,
 };
-use crate::tokenize::{Kind, Token, for_each_token, tokens};
+use crate::tokenize::{Kind, Token, Tokenizer, tokens};
 use crate::{DEFAULT_LIMIT, DocFields, DocMeta, Hit, Options, Route, Thresholds};
 
 type TermId = u32;
@@ -116,12 +116,17 @@ pub struct Prepared {
 impl Prepared {
     /// Tokenize a document's fields: the pure, expensive half of an upsert.
     pub fn new(fields: &DocFields<'_>, meta: &DocMeta) -> Prepared {
+        Prepared::with(&mut Tokenizer::new(), fields, meta)
+    }
+
+    /// [`Prepared::new`] with a tokenizer kept across documents (bulk builds: one per thread).
+    pub fn with(tokenizer: &mut Tokenizer, fields: &DocFields<'_>, meta: &DocMeta) -> Prepared {
         // Count first, intern after: one dictionary lookup per distinct word, not per token.
         let mut counts: HashMap<String, [u16; NF]> = HashMap::new();
         let mut lens = [0u32; NF];
         let mut add = |field: Field, text: &str| {
             let f = field as usize;
-            for_each_token(text, |term, _, _, _| {
+            tokenizer.for_each(text, |term, _, _, _| {
                 if lens[f] as usize >= MAX_FIELD_TOKENS {
                     return;
                 }

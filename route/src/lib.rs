@@ -53,7 +53,7 @@ mod tokenize;
 pub use decide::{Thresholds, decide};
 pub use index::{Index, Prepared};
 pub use original::{OriginalSession, original_keywords, original_rule, original_task_summary};
-pub use tokenize::tokenize;
+pub use tokenize::{Tokenizer, tokenize};
 
 /// The text of one session, as handed to [`Index::upsert`]. Borrowed: the index keeps only
 /// term counts, never the text itself.
