@@ -197,6 +197,30 @@ impl<'s> R<'s> {
         self.line("response_item", f);
     }
 
+    /// A paginated-format `item_completed` event: `{type, thread_id, turn_id?, item: {type:
+    /// kind, id, …fields}, …after}` with a fresh item id.
+    fn item_completed(
+        &mut self,
+        turn_id: Option<&str>,
+        kind: &str,
+        fields: impl FnOnce(&mut Jw<'_>),
+        after: impl FnOnce(&mut Self, &mut Jw<'_>),
+    ) {
+        let id = self.new_id();
+        let thread = self.spec.id.clone();
+        self.event(|r, w| {
+            w.obj()
+                .ks("type", "item_completed")
+                .ks("thread_id", &thread);
+            w.ks_opt("turn_id", turn_id);
+            w.kobj("item").ks("type", kind).ks("id", &id);
+            fields(w);
+            w.end();
+            after(r, w);
+            w.end();
+        });
+    }
+
     fn new_id(&mut self) -> String {
         uuid::v7_from(self.clock, &mut self.rng)
     }
@@ -511,32 +535,30 @@ impl<'s> R<'s> {
             self.world_state(index == 0);
             self.turn_context(turn_id.as_deref(), &turn_cwd);
             self.prompt_item(&written, &images);
-            let item_id = self.new_id();
-            let thread_id = spec.id.clone();
-            self.event(|r, w| {
-                w.obj()
-                    .ks("type", "item_completed")
-                    .ks("thread_id", &thread_id);
-                w.ks_opt("turn_id", turn_id.as_deref());
-                w.kobj("item").ks("type", "UserMessage").ks("id", &item_id);
-                w.karr("content");
-                if !written.is_empty() {
-                    w.obj()
-                        .ks("type", "text")
-                        .ks("text", &written)
-                        .kempty("text_elements")
-                        .end();
-                }
-                for img in &images {
-                    w.obj().ks("type", "image").key("image_url");
-                    image_url(w, img);
+            self.item_completed(
+                turn_id.as_deref(),
+                "UserMessage",
+                |w| {
+                    w.karr("content");
+                    if !written.is_empty() {
+                        w.obj()
+                            .ks("type", "text")
+                            .ks("text", &written)
+                            .kempty("text_elements")
+                            .end();
+                    }
+                    for img in &images {
+                        w.obj().ks("type", "image").key("image_url");
+                        image_url(w, img);
+                        w.end();
+                    }
                     w.end();
-                }
-                w.end().end();
-                w.kn("started_at_ms", r.clock)
-                    .kn("completed_at_ms", r.clock);
-                w.end();
-            });
+                },
+                |r, w| {
+                    w.kn("started_at_ms", r.clock)
+                        .kn("completed_at_ms", r.clock);
+                },
+            );
         } else {
             self.prompt_item(&written, &images);
             let kind = self.fmt == Format::EnvelopeKind;
@@ -842,22 +864,19 @@ impl<'s> R<'s> {
         };
         if paginated {
             self.item(item);
-            let id = self.new_id();
-            let thread = self.spec.id.clone();
-            self.event(|_, w| {
-                w.obj()
-                    .ks("type", "item_completed")
-                    .ks("thread_id", &thread);
-                w.ks_opt("turn_id", turn_id);
-                w.kobj("item").ks("type", "AgentMessage").ks("id", &id);
-                w.karr("content")
-                    .obj()
-                    .ks("type", "Text")
-                    .ks("text", text)
-                    .end()
-                    .end();
-                w.end().end();
-            });
+            self.item_completed(
+                turn_id,
+                "AgentMessage",
+                |w| {
+                    w.karr("content")
+                        .obj()
+                        .ks("type", "Text")
+                        .ks("text", text)
+                        .end()
+                        .end();
+                },
+                |_, _| {},
+            );
         } else {
             // Legacy mode writes the event a millisecond before the item (real 0.104 files).
             self.event(|_, w| {
@@ -940,22 +959,20 @@ impl<'s> R<'s> {
                     .end();
             });
             if paginated {
-                let id = self.new_id();
-                let thread = self.spec.id.clone();
-                self.event(|_, w| {
-                    w.obj()
-                        .ks("type", "item_completed")
-                        .ks("thread_id", &thread);
-                    w.ks_opt("turn_id", turn_id);
-                    w.kobj("item").ks("type", "FileChange").ks("id", &id);
-                    w.karr("changes")
-                        .obj()
-                        .ks("path", file)
-                        .ks("kind", "update")
-                        .end()
-                        .end();
-                    w.ks("status", "completed").end().end();
-                });
+                self.item_completed(
+                    turn_id,
+                    "FileChange",
+                    |w| {
+                        w.karr("changes")
+                            .obj()
+                            .ks("path", file)
+                            .ks("kind", "update")
+                            .end()
+                            .end();
+                        w.ks("status", "completed");
+                    },
+                    |_, _| {},
+                );
             } else if v.at_least(48) {
                 self.event(|_, w| {
                     w.obj()
@@ -1047,24 +1064,18 @@ impl<'s> R<'s> {
             w.end();
         });
         if paginated {
-            let id = self.new_id();
-            let thread = self.spec.id.clone();
-            self.event(|_, w| {
-                w.obj()
-                    .ks("type", "item_completed")
-                    .ks("thread_id", &thread);
-                w.ks_opt("turn_id", turn_id);
-                w.kobj("item")
-                    .ks("type", "CommandExecution")
-                    .ks("id", &id)
-                    .ks("command", &cmd)
-                    .ks("cwd", &cwd)
-                    .ks("status", "completed")
-                    .kn("exit_code", exit)
-                    .kn("duration_ms", dur)
-                    .end()
-                    .end();
-            });
+            self.item_completed(
+                turn_id,
+                "CommandExecution",
+                |w| {
+                    w.ks("command", &cmd)
+                        .ks("cwd", &cwd)
+                        .ks("status", "completed")
+                        .kn("exit_code", exit)
+                        .kn("duration_ms", dur);
+                },
+                |_, _| {},
+            );
         }
     }
 

@@ -151,8 +151,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                 "route index built"
             );
             let _ = ready_tx.send(server::Readiness::Indexed);
-            // A cache that was loaded and barely changed is not rewritten now: rendering it holds
-            // the engine lock for ~100 ms at 10k sessions, just as clients start asking.
+            // A cache that was loaded and barely changed is not rewritten now (shutdown and the
+            // periodic save will): no need to spend ~100 ms of a core just as clients start.
             let refresh_cache = cached == 0 || report.files_read * 20 > cached;
             let s = shared.clone();
             let _ = tokio::task::spawn_blocking(move || {

@@ -312,16 +312,22 @@ impl Shared {
 
     /// Save the warm-start cache, if configured.
     pub fn save_cache(&self) {
-        let (bytes, path) = {
+        let (files, home, path) = {
             let eng = self.lock();
             let Some(path) = eng.config.cache.clone() else {
                 return;
             };
-            (
-                crate::cache::render(&eng.table, &eng.config.codex_home),
-                path,
-            )
+            let home = eng.config.codex_home.clone();
+            let t = std::time::Instant::now();
+            let files = crate::cache::snapshot(&eng.table);
+            tracing::debug!(
+                ms = t.elapsed().as_millis() as u64,
+                "cache snapshot (engine locked)"
+            );
+            (files, home, path)
         };
+        let bytes = crate::cache::render(&files, &home);
+        drop(files);
         if let Err(e) = crate::cache::save(&path, &bytes) {
             tracing::debug!(error = %e, path = %path.display(), "cannot save cache");
         }
