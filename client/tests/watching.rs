@@ -224,6 +224,15 @@ fn user_status_survives_kill_and_corrupt_registry_is_moved_aside() {
     );
 }
 
+fn search_ids(env: &Env, q: &str) -> Vec<String> {
+    env.json(&["search", q])["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 #[test]
 fn warm_restart_reads_only_what_changed() {
     let mut env = Env::new();
@@ -244,7 +253,8 @@ fn warm_restart_reads_only_what_changed() {
         );
     }
     env.start_daemon();
-    env.ok(&["list"]);
+    // `search` waits for the route index, so the shutdown below saves it with the table.
+    env.ok(&["search", "prompt"]);
     let mut child = env.daemon.take().unwrap();
     signal(&child, "TERM");
     child.wait().unwrap();
@@ -269,6 +279,47 @@ fn warm_restart_reads_only_what_changed() {
     );
     assert!(show(&env, "019c0000-0000-7000-8000-000000000004").is_none());
     assert_eq!(ids(&env).len(), 19);
+
+    // The route index came from the cache too, corrected where the table changed: the grown
+    // session is found by its new words, the deleted one is not found at all.
+    assert_eq!(
+        search_ids(&env, "stopped"),
+        vec!["019c0000-0000-7000-8000-000000000003"]
+    );
+    assert!(
+        !search_ids(&env, "prompt number")
+            .contains(&"019c0000-0000-7000-8000-000000000004".to_owned())
+    );
+    assert_eq!(search_ids(&env, "prompt number").len(), 19);
+    let log = env.daemon_log();
+    assert!(
+        log.contains("route index loaded from cache stale=1 gone=1"),
+        "{log}"
+    );
+
+    // A damaged route cache costs a rebuild, nothing else.
+    let mut child = env.daemon.take().unwrap();
+    signal(&child, "TERM");
+    child.wait().unwrap();
+    let cache_dir = env.dir.path().join("cache");
+    let route_file = fs::read_dir(&cache_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("route-")
+        })
+        .expect("the route index was cached");
+    let mut bytes = fs::read(&route_file).unwrap();
+    let len = bytes.len();
+    bytes[len / 2..].fill(0xff);
+    fs::write(&route_file, bytes).unwrap();
+    env.start_daemon();
+    assert_eq!(search_ids(&env, "prompt number").len(), 19);
+    let log = env.daemon_log();
+    assert!(!log.contains("loaded from cache"), "{log}");
 }
 
 #[test]

@@ -129,7 +129,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             // The index is built after the scan, not beside it: on two cores the two jobs only
             // slowed each other (measured: `list` ready 90 ms later, `route` no sooner).
             let s = shared.clone();
-            let _ = tokio::task::spawn_blocking(move || s.rebuild_route_index()).await;
+            let _ = tokio::task::spawn_blocking(move || {
+                if !s.load_route_cache() {
+                    s.rebuild_route_index();
+                }
+            })
+            .await;
             tracing::info!(
                 ms = started.elapsed().as_millis() as u64,
                 "route index built"

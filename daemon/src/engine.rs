@@ -123,7 +123,7 @@ impl Engine {
         let git_root = cwd
             .as_deref()
             .and_then(|c| git_root(&mut self.git_roots, c));
-        Some(RouteDoc {
+        let mut doc = RouteDoc {
             id: id.to_owned(),
             name: t.title_name().map(str::to_owned),
             first_prompt: t.first_prompt().map(str::to_owned),
@@ -135,8 +135,11 @@ impl Engine {
                 non_interactive: !t.interactive(),
                 cwd,
                 git_root,
+                fingerprint: 0,
             },
-        })
+        };
+        doc.meta.fingerprint = doc.fingerprint();
+        Some(doc)
     }
 }
 
@@ -151,6 +154,31 @@ struct RouteDoc {
 }
 
 impl RouteDoc {
+    /// A hash of everything the index takes from this thread: equal fingerprints mean the
+    /// indexed document is still right (how a cached index is checked at start).
+    fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        let m = &self.meta;
+        (
+            &self.id,
+            &self.name,
+            &self.first_prompt,
+            &self.prompts,
+            &self.repo,
+        )
+            .hash(&mut h);
+        (
+            m.updated_unix,
+            m.archived,
+            m.non_interactive,
+            &m.cwd,
+            &m.git_root,
+        )
+            .hash(&mut h);
+        h.finish()
+    }
+
     fn fields(&self) -> codexd_route::DocFields<'_> {
         codexd_route::DocFields {
             name: self.name.as_deref(),
@@ -310,7 +338,7 @@ impl Shared {
 
     /// Save the warm-start cache, if configured.
     pub fn save_cache(&self) {
-        let (files, home, path) = {
+        let (files, route, home, path) = {
             let eng = self.lock();
             let Some(path) = eng.config.cache.clone() else {
                 return;
@@ -318,17 +346,83 @@ impl Shared {
             let home = eng.config.codex_home.clone();
             let t = std::time::Instant::now();
             let files = crate::cache::snapshot(&eng.table);
+            // Mid-rebuild the index is behind the table: keep the previous file (a stale
+            // index is caught by the fingerprints anyway, this just saves the work).
+            let route = (!eng.index_building).then(|| eng.route.to_bytes());
             tracing::debug!(
                 ms = t.elapsed().as_millis() as u64,
                 "cache snapshot (engine locked)"
             );
-            (files, home, path)
+            (files, route, home, path)
         };
         let bytes = crate::cache::render(&files, &home);
         drop(files);
         if let Err(e) = crate::cache::save(&path, &bytes) {
             tracing::debug!(error = %e, path = %path.display(), "cannot save cache");
         }
+        if let Some(route) = route {
+            let route_path = crate::cache::route_path(&path);
+            let bytes = crate::cache::render_route(&route, &home);
+            if let Err(e) = crate::cache::save(&route_path, &bytes) {
+                tracing::debug!(error = %e, path = %route_path.display(), "cannot save route cache");
+            }
+        }
+    }
+
+    /// Warm start: adopt the cached route index when it still matches the table. Every
+    /// thread's fingerprint is compared with the cached document's; the few that differ are
+    /// re-indexed and vanished threads removed. Returns false (and changes nothing) when there
+    /// is no usable cache or too much changed, so that the caller rebuilds instead.
+    pub fn load_route_cache(&self) -> bool {
+        let (path, home) = {
+            let eng = self.lock();
+            let Some(path) = eng.config.cache.clone() else {
+                return false;
+            };
+            (
+                crate::cache::route_path(&path),
+                eng.config.codex_home.clone(),
+            )
+        };
+        let Some(index) = crate::cache::load_route(&path, &home) else {
+            return false;
+        };
+        let mut guard = self.lock();
+        let eng = &mut *guard;
+        if eng.index_building {
+            return false;
+        }
+        let ids: Vec<String> = eng.table.threads().map(|t| t.id.to_owned()).collect();
+        let stale: Vec<RouteDoc> = ids
+            .iter()
+            .filter_map(|id| eng.route_doc(id))
+            .filter(|doc| index.fingerprint(&doc.id) != Some(doc.meta.fingerprint))
+            .collect();
+        // Re-indexing runs under the lock: beyond a few hundred, a rebuild off the lock is
+        // kinder to requests.
+        if stale.len() > 500.max(ids.len() / 10) {
+            return false;
+        }
+        let gone: Vec<String> = index
+            .keys()
+            .filter(|k| eng.table.thread(k).is_none())
+            .map(str::to_owned)
+            .collect();
+        eng.table.take_changed();
+        eng.route = index;
+        for k in &gone {
+            eng.route.remove(k);
+        }
+        let stale_count = stale.len();
+        for doc in stale {
+            doc.apply(&mut eng.route);
+        }
+        tracing::info!(
+            stale = stale_count,
+            gone = gone.len(),
+            "route index loaded from cache"
+        );
+        true
     }
 
     /// Seed the table from the warm-start cache; the next reconcile verifies every entry.

@@ -16,6 +16,8 @@ use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use crate::score::{
     COORD_EXPONENT, Field, MAX_PREFIX_EXPANSION, MAX_PREFIX_SCAN, MIN_PREFIX_INDEX_CHARS,
     MIN_PREFIX_QUERY_CHARS, NF, PENALTY, PREFIX_WEIGHT, Place, bm25f_tf, coverage_weight,
@@ -35,7 +37,7 @@ const MAX_FIELD_TOKENS: usize = 20_000;
 /// At most this many distinct query words are used (a pasted paragraph is still a query).
 const MAX_QUERY_TERMS: usize = 64;
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 struct Posting {
     doc: DocId,
     /// Saturates at 255: BM25 flattens long before that, and 8 bytes a posting instead of 12
@@ -43,17 +45,18 @@ struct Posting {
     tf: [u8; NF],
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct Term {
     /// Shared with the dictionary's key.
     text: Arc<str>,
     /// Sorted by `doc`.
     postings: Vec<Posting>,
-    /// Number of documents with the term in each field.
+    /// Number of documents with the term in each field (recomputed when loaded).
+    #[serde(skip)]
     df: [u32; NF],
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Doc {
     /// Shared with `Index::keys` (one copy of each session id).
     key: Arc<str>,
@@ -61,6 +64,8 @@ struct Doc {
     updated_unix: i64,
     archived: bool,
     non_interactive: bool,
+    /// [`DocMeta::fingerprint`].
+    fingerprint: u64,
     /// Sorted by term id. Term frequencies live only in the postings (one copy, not two:
     /// this list is the index's largest per-session cost).
     terms: Box<[TermId]>,
@@ -85,6 +90,31 @@ pub struct Index {
     /// Never freed; the number of distinct directories a user works in is small.
     dirs: Vec<PathBuf>,
     dir_ids: HashMap<PathBuf, DirId>,
+}
+
+/// Bumped whenever the stored layout or the tokenizer's output changes.
+const STORED_FORMAT: u32 = 1;
+
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    format: u32,
+    terms: &'a [Term],
+    free_terms: &'a [TermId],
+    docs: &'a [Option<Doc>],
+    free_docs: &'a [DocId],
+    lens: &'a [[u32; NF]],
+    dirs: &'a [PathBuf],
+}
+
+#[derive(Deserialize)]
+struct Stored {
+    format: u32,
+    terms: Vec<Term>,
+    free_terms: Vec<TermId>,
+    docs: Vec<Option<Doc>>,
+    free_docs: Vec<DocId>,
+    lens: Vec<[u32; NF]>,
+    dirs: Vec<PathBuf>,
 }
 
 /// One distinct query word with the indexed terms it matches.
@@ -173,6 +203,146 @@ impl Index {
         self.terms.shrink_to_fit();
         self.docs.shrink_to_fit();
         self.lens.shrink_to_fit();
+    }
+
+    /// The fingerprint the caller gave session `key` ([`DocMeta::fingerprint`]).
+    pub fn fingerprint(&self, key: &str) -> Option<u64> {
+        let &id = self.keys.get(key)?;
+        self.docs[id as usize].as_ref().map(|d| d.fingerprint)
+    }
+
+    /// Every session key, in no particular order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.keys.keys().map(|k| &**k)
+    }
+
+    /// The index in a compact binary form, for a warm start ([`Index::from_bytes`]). The
+    /// format is private and versioned; lookup tables are rebuilt on load, not stored.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        postcard::to_stdvec(&StoredRef {
+            format: STORED_FORMAT,
+            terms: &self.terms,
+            free_terms: &self.free_terms,
+            docs: &self.docs,
+            free_docs: &self.free_docs,
+            lens: &self.lens,
+            dirs: &self.dirs,
+        })
+        .unwrap_or_default()
+    }
+
+    /// Read [`Index::to_bytes`]. `None` for another format, or for bytes that do not decode
+    /// into a fully consistent index: a damaged file must cost a rebuild, never a panic or a
+    /// wrong answer later. Counts derived from the postings are recomputed, not trusted.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Index> {
+        let mut s: Stored = postcard::from_bytes(bytes).ok()?;
+        if s.format != STORED_FORMAT || s.lens.len() != s.docs.len() {
+            return None;
+        }
+        let (n_terms, n_docs, n_dirs) = (s.terms.len(), s.docs.len(), s.dirs.len());
+        let in_range = s.free_terms.iter().all(|&t| (t as usize) < n_terms)
+            && s.free_docs.iter().all(|&d| (d as usize) < n_docs)
+            && s.terms
+                .iter()
+                .all(|t| t.postings.iter().all(|p| (p.doc as usize) < n_docs))
+            && s.docs.iter().flatten().all(|d| {
+                d.terms.iter().all(|&t| (t as usize) < n_terms)
+                    && [d.cwd_dir, d.root_dir]
+                        .iter()
+                        .flatten()
+                        .all(|&x| (x as usize) < n_dirs)
+            });
+        if !in_range {
+            return None;
+        }
+        for term in &mut s.terms {
+            term.df = [0; NF];
+            for p in &term.postings {
+                for (df, &n) in term.df.iter_mut().zip(&p.tf) {
+                    *df += u32::from(n > 0);
+                }
+            }
+        }
+        let mut total_len = [0u64; NF];
+        for lens in &s.lens {
+            for (total, &n) in total_len.iter_mut().zip(lens) {
+                *total += u64::from(n);
+            }
+        }
+        let dict = s
+            .terms
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !t.postings.is_empty())
+            .map(|(id, t)| (Arc::clone(&t.text), id as TermId))
+            .collect();
+        let keys = s
+            .docs
+            .iter()
+            .enumerate()
+            .filter_map(|(id, d)| Some((Arc::clone(&d.as_ref()?.key), id as DocId)))
+            .collect();
+        let dir_ids = s
+            .dirs
+            .iter()
+            .enumerate()
+            .map(|(id, d)| (d.clone(), id as DirId))
+            .collect();
+        let index = Index {
+            dict,
+            terms: s.terms,
+            free_terms: s.free_terms,
+            keys,
+            docs: s.docs,
+            free_docs: s.free_docs,
+            lens: s.lens,
+            total_len,
+            dirs: s.dirs,
+            dir_ids,
+        };
+        index.consistent().then_some(index)
+    }
+
+    /// The structural invariants that queries and updates rely on (what `check_invariants`
+    /// asserts in tests), as a yes/no for data from outside.
+    fn consistent(&self) -> bool {
+        let live_docs = self.docs.iter().flatten().count();
+        let live_terms = self.terms.iter().filter(|t| !t.postings.is_empty()).count();
+        let free_terms: HashSet<TermId> = self.free_terms.iter().copied().collect();
+        let free_docs: HashSet<DocId> = self.free_docs.iter().copied().collect();
+        self.keys.len() == live_docs
+            && self.dict.len() == live_terms
+            && self.dir_ids.len() == self.dirs.len()
+            && self
+                .docs
+                .iter()
+                .zip(&self.lens)
+                .enumerate()
+                .all(|(id, (slot, lens))| match slot {
+                    None => *lens == [0; NF] && free_docs.contains(&(id as DocId)),
+                    Some(doc) => {
+                        !free_docs.contains(&(id as DocId))
+                            && doc.terms.windows(2).all(|w| w[0] < w[1])
+                            && doc.terms.iter().all(|&t| {
+                                let postings = &self.terms[t as usize].postings;
+                                postings
+                                    .binary_search_by_key(&(id as DocId), |p| p.doc)
+                                    .is_ok_and(|i| postings[i].tf.iter().any(|&n| n > 0))
+                            })
+                    }
+                })
+            && self.terms.iter().enumerate().all(|(t, term)| {
+                if term.postings.is_empty() {
+                    return free_terms.contains(&(t as TermId));
+                }
+                !free_terms.contains(&(t as TermId))
+                    && term.postings.windows(2).all(|w| w[0].doc < w[1].doc)
+                    && term.postings.iter().all(|p| {
+                        self.docs[p.doc as usize]
+                            .as_ref()
+                            .is_some_and(|d| d.terms.binary_search(&(t as TermId)).is_ok())
+                    })
+            })
     }
 
     /// Number of sessions indexed.
@@ -274,6 +444,7 @@ impl Index {
             updated_unix: meta.updated_unix,
             archived: meta.archived,
             non_interactive: meta.non_interactive,
+            fingerprint: meta.fingerprint,
             terms: terms.into_iter().map(|(t, _)| t).collect(),
             cwd_dir,
             root_dir,
@@ -1266,6 +1437,51 @@ mod proptests {
             for (x, y) in a.iter().zip(&b) {
                 prop_assert_eq!(&x.key, &y.key);
                 prop_assert!((x.score - y.score).abs() < 1e-4 * y.score.max(1.0));
+            }
+        }
+
+        /// A stored index reloads into the same index (same answers, same fingerprints), and
+        /// damaged bytes are refused or yield an index that still holds every invariant.
+        #[test]
+        fn stored_index_round_trips_and_damage_is_refused(
+            ops in proptest::collection::vec(op(), 1..30),
+            q in text(),
+            cut in any::<prop::sample::Index>(),
+            flips in proptest::collection::vec((any::<prop::sample::Index>(), 1u8..=255), 1..4),
+        ) {
+            let mut index = Index::new();
+            for op in ops {
+                match op {
+                    Op::Upsert(k, n, p, d) => apply(&mut index, k, &n, &p, d),
+                    Op::Remove(k) => index.remove(&format!("k{k}")),
+                }
+            }
+            let bytes = index.to_bytes();
+            let back = Index::from_bytes(&bytes).expect("own bytes load");
+            back.check_invariants();
+            let o = Options { cwd: Some("/w/src/p1".into()), now_unix: 10_000, limit: 10, ..Options::default() };
+            let (a, b) = (index.search(&q, &o), back.search(&q, &o));
+            prop_assert_eq!(a.len(), b.len());
+            for (x, y) in a.iter().zip(&b) {
+                prop_assert_eq!(&x.key, &y.key);
+                prop_assert_eq!(x.score.to_bits(), y.score.to_bits());
+            }
+            for k in index.keys() {
+                prop_assert_eq!(index.fingerprint(k), back.fingerprint(k));
+            }
+
+            prop_assert!(Index::from_bytes(&bytes[..cut.index(bytes.len())]).is_none());
+            let mut damaged = bytes.clone();
+            for (at, x) in &flips {
+                let i = at.index(damaged.len());
+                damaged[i] ^= x;
+            }
+            if let Some(mut d) = Index::from_bytes(&damaged) {
+                d.check_invariants();
+                let _ = d.route(&q, &o);
+                apply(&mut d, 1, "after damage", "still works", 1);
+                d.remove("k2");
+                d.check_invariants();
             }
         }
 

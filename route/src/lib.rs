@@ -34,8 +34,8 @@
 //!     cwd: Some("/home/me/src/billing"),
 //!     repo: None,
 //! };
-//! let meta = DocMeta { updated_unix: 1_000, archived: false, non_interactive: false,
-//!                      cwd: Some("/home/me/src/billing".into()), git_root: None };
+//! let meta = DocMeta { updated_unix: 1_000, cwd: Some("/home/me/src/billing".into()),
+//!                      ..DocMeta::default() };
 //! index.upsert("019a-uuid", &fields, meta);
 //!
 //! let opts = Options { now_unix: 2_000, ..Options::default() };
@@ -84,6 +84,10 @@ pub struct DocMeta {
     pub cwd: Option<String>,
     /// Git root of `cwd`, if known. When known it defines the session's project.
     pub git_root: Option<String>,
+    /// The caller's hash of everything this document was built from, kept with it so that an
+    /// index reloaded from disk can be checked against its source ([`Index::fingerprint`]).
+    /// 0 when unused.
+    pub fingerprint: u64,
 }
 
 /// Per-query options.

@@ -513,6 +513,7 @@ impl Session {
             non_interactive: self.non_interactive,
             cwd: Some(self.cwd.clone()),
             git_root: self.git_root.clone(),
+            fingerprint: 0,
         }
     }
 }
