@@ -106,17 +106,19 @@ pub fn load(path: &Path, codex_home: &Path) -> Vec<(PathBuf, FileEntry)> {
     }
 }
 
-/// The table's files, copied with the engine locked (a few ms at 10k sessions) so that
-/// [`render`] (~100 ms) runs without the lock and requests are not held up.
-pub fn snapshot(table: &Table) -> Vec<(PathBuf, FileEntry)> {
-    table
-        .threads()
-        .flat_map(|t| t.files())
-        .map(|(p, e)| (p.to_path_buf(), e.clone()))
-        .collect()
+/// Copy the files of threads `ids` out of the table (threads gone meanwhile are skipped).
+/// The engine builds a snapshot a chunk of threads at a time, retaking its lock for each, so
+/// that [`render`] (~100 ms at 10k sessions) and the copy never hold requests up for long.
+pub fn snapshot(files: &mut Vec<(PathBuf, FileEntry)>, table: &Table, ids: &[String]) {
+    files.extend(
+        ids.iter()
+            .filter_map(|id| table.thread(id))
+            .flat_map(|t| t.files())
+            .map(|(p, e)| (p.to_path_buf(), e.clone())),
+    );
 }
 
-/// Serialise a [`snapshot`].
+/// Serialise what [`snapshot`] collected.
 pub fn render(files: &[(PathBuf, FileEntry)], codex_home: &Path) -> Vec<u8> {
     #[derive(Serialize)]
     struct Out<'a> {

@@ -166,11 +166,31 @@ pub struct Snapshot(Vec<Entry>);
 
 /// Collect what the registry will say, newest first (all sessions, not the 50 newest).
 pub fn snapshot(table: &Table, now_ms: i64, policy: StatusPolicy) -> Snapshot {
-    let threads = table.threads_newest_first();
-    Snapshot(
-        threads
-            .iter()
-            .map(|t| {
+    let ids = order(table);
+    let mut snapshot = Snapshot::with_capacity(ids.len());
+    snapshot.extend(table, &ids, now_ms, policy);
+    snapshot
+}
+
+/// Every thread id, in the registry's order (newest first). Cheap: taken under the engine
+/// lock, while the entries themselves can be built a chunk at a time ([`Snapshot::extend`]).
+pub fn order(table: &Table) -> Vec<String> {
+    table
+        .threads_newest_first()
+        .iter()
+        .map(|t| t.id.to_owned())
+        .collect()
+}
+
+impl Snapshot {
+    pub fn with_capacity(n: usize) -> Snapshot {
+        Snapshot(Vec::with_capacity(n))
+    }
+
+    /// Append the entries of `ids` (threads gone meanwhile are skipped).
+    pub fn extend(&mut self, table: &Table, ids: &[String], now_ms: i64, policy: StatusPolicy) {
+        self.0
+            .extend(ids.iter().filter_map(|id| table.thread(id)).map(|t| {
                 let s = t.summary(now_ms, policy);
                 let user_status = t.user_status();
                 Entry {
@@ -189,12 +209,9 @@ pub fn snapshot(table: &Table, now_ms: i64, policy: StatusPolicy) -> Snapshot {
                     extra: t.user().map(|u| u.extra.clone()).filter(|e| !e.is_empty()),
                     summary: s,
                 }
-            })
-            .collect(),
-    )
-}
+            }));
+    }
 
-impl Snapshot {
     /// Typed and streamed: the original five fields first, in the bash tool's order.
     pub fn serialize(self) -> Vec<u8> {
         let doc = Document {
