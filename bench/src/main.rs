@@ -231,6 +231,31 @@ impl Daemon {
         (d, ready, t.elapsed())
     }
 
+    /// Wait until start-up work is over: the watcher armed and its catch-up reconcile done
+    /// (the second full scan), then a moment for the registry writer and the allocator's
+    /// purge. Latencies are measured in steady state; start-up has its own rows.
+    fn settle(&self) {
+        let t = Instant::now();
+        loop {
+            let status = self
+                .connect()
+                .ok()
+                .and_then(|mut c| c.request(r#"{"status":{}}"#));
+            let settled = status.is_some_and(|s| {
+                s["watcher"] == "watching" && s["full_scans"].as_u64().unwrap_or(0) >= 2
+            });
+            if settled {
+                break;
+            }
+            assert!(
+                t.elapsed() < Duration::from_secs(120),
+                "daemon never settled"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(1500));
+    }
+
     fn connect(&self) -> std::io::Result<Raw> {
         let s = UnixStream::connect(&self.socket)?;
         s.set_read_timeout(Some(Duration::from_secs(60)))?;
@@ -408,6 +433,7 @@ fn main() {
         ms(restart_indexed)
     );
 
+    daemon.settle();
     let client = bin("codexd-client");
     let env_cmd = |args: &[&str]| {
         let mut c = Command::new(&client);
