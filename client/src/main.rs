@@ -362,8 +362,9 @@ fn output(kind: &str, r: Response, g: &cli::Global, style: Style) -> ExitCode {
         }
         return ExitCode::from(code);
     }
-    let ok = r.ok.unwrap_or(Value::Null);
+    let ok = r.ok.as_deref().map_or("null", |raw| raw.get());
     let text = if g.json {
+        let ok: Value = serde_json::from_str(ok).unwrap_or(Value::Null);
         let body = match (kind, &ok) {
             // `list --json` is a plain array of sessions, like the registry's `.sessions`.
             ("list", Value::Object(m)) => {
@@ -388,27 +389,22 @@ fn output(kind: &str, r: Response, g: &cli::Global, style: Style) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn human(
-    kind: &str,
-    ok: Value,
-    g: &cli::Global,
-    style: Style,
-) -> Result<String, serde_json::Error> {
+fn human(kind: &str, ok: &str, g: &cli::Global, style: Style) -> Result<String, serde_json::Error> {
     Ok(match kind {
-        "list" => render::list(&serde_json::from_value(ok)?, style),
-        "show" => render::show(&serde_json::from_value(ok)?, style),
-        "cleanup" => render::cleanup(&serde_json::from_value(ok)?, style),
+        "list" => render::list(&serde_json::from_str(ok)?, style),
+        "show" => render::show(&serde_json::from_str(ok)?, style),
+        "cleanup" => render::cleanup(&serde_json::from_str(ok)?, style),
         "build" => {
             let home = codexd::paths::resolve_codex_home(g.codex_home.as_deref());
-            render::build(&serde_json::from_value(ok)?, &home.display().to_string())
+            render::build(&serde_json::from_str(ok)?, &home.display().to_string())
         }
-        "route" => render::route(&serde_json::from_value(ok)?, style),
-        "search" => render::search(&serde_json::from_value(ok)?, style),
-        "set_status" => render::set_status(&serde_json::from_value(ok)?),
-        "status" => render::status(&serde_json::from_value(ok)?),
+        "route" => render::route(&serde_json::from_str(ok)?, style),
+        "search" => render::search(&serde_json::from_str(ok)?, style),
+        "set_status" => render::set_status(&serde_json::from_str(ok)?),
+        "status" => render::status(&serde_json::from_str(ok)?),
         "shutdown" => "codexd is stopping\n".to_owned(),
         "sync" => "in sync with the disk\n".to_owned(),
-        _ => serde_json::to_string_pretty(&ok)? + "\n",
+        _ => serde_json::to_string_pretty(&serde_json::from_str::<Value>(ok)?)? + "\n",
     })
 }
 

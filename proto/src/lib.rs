@@ -434,8 +434,10 @@ pub struct ErrorBody {
 pub struct Response {
     #[serde(default)]
     pub id: u64,
+    /// The answer, kept as raw JSON: the daemon serialises its typed answer once, and the
+    /// client parses it once, straight into the type it expects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ok: Option<serde_json::Value>,
+    pub ok: Option<Box<serde_json::value::RawValue>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorBody>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -444,7 +446,7 @@ pub struct Response {
 
 impl Response {
     pub fn ok<T: Serialize>(id: u64, body: &T) -> Response {
-        match serde_json::to_value(body) {
+        match serde_json::value::to_raw_value(body) {
             Ok(v) => Response {
                 id,
                 ok: Some(v),
