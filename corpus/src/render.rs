@@ -349,11 +349,7 @@ impl<'s> R<'s> {
                 w.kobj("context_window").ks("window_id", &window).end();
             }
             if let Some(g) = &spec.git {
-                w.kobj("git");
-                w.ks_opt("commit_hash", g.commit.as_deref())
-                    .ks_opt("branch", g.branch.as_deref())
-                    .ks_opt("repository_url", g.origin.as_deref());
-                w.end();
+                git_object(w, g);
             }
             w.end();
         });
@@ -1237,11 +1233,7 @@ impl<'s> R<'s> {
                 .ks("timestamp", &created)
                 .knull("instructions");
             if reasoning && let Some(g) = &spec.git {
-                w.kobj("git");
-                w.ks_opt("commit_hash", g.commit.as_deref())
-                    .ks_opt("branch", g.branch.as_deref())
-                    .ks_opt("repository_url", g.origin.as_deref());
-                w.end();
+                git_object(w, g);
             }
             w.end();
         });
@@ -1435,5 +1427,14 @@ fn rate_limits(w: &mut Jw<'_>, v: Ver, t: &Tokens, clock: i64) {
     if v.at_least(60) {
         w.knull("credits").ks("plan_type", "plus");
     }
+    w.end();
+}
+
+/// The `git` object of a `session_meta` payload.
+fn git_object(w: &mut Jw<'_>, g: &crate::spec::Git) {
+    w.kobj("git");
+    w.ks_opt("commit_hash", g.commit.as_deref())
+        .ks_opt("branch", g.branch.as_deref())
+        .ks_opt("repository_url", g.origin.as_deref());
     w.end();
 }
