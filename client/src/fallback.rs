@@ -37,6 +37,7 @@ pub fn answer(codex_home: Option<&Path>, socket: &Path, request: Request) -> Res
     engine.health.watcher = "not watching (direct scan by codexd-client)".into();
     let shared = Shared::new(engine);
     shared.full_reconcile(false);
+    shared.lock().health.stage = "ready (direct scan)";
     // The original command built the registry on first use; so do we, when allowed.
     if registry_missing && lock.is_some() && home.is_dir() {
         let _ = shared.save_registry();

@@ -358,7 +358,16 @@ pub fn status(r: &StatusResponse) -> String {
     let _ = writeln!(out, "  Codex home:  {}", r.codex_home);
     let _ = writeln!(out, "  Socket:      {}", r.socket);
     let _ = writeln!(out, "  Registry:    {}", r.registry);
+    if !r.stage.is_empty() {
+        let _ = writeln!(out, "  Stage:       {}", r.stage);
+    }
     let _ = writeln!(out, "  Sessions:    {} ({} files)", r.sessions, r.files);
+    if let Some(how) = &r.route_index {
+        let _ = writeln!(out, "  Route index: {how}");
+    }
+    if let Some(bytes) = r.memory_bytes {
+        let _ = writeln!(out, "  Memory:      {:.1} MB resident", bytes as f64 / 1e6);
+    }
     let _ = writeln!(out, "  Watcher:     {}", r.watcher);
     let _ = writeln!(
         out,

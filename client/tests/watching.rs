@@ -296,6 +296,15 @@ fn warm_restart_reads_only_what_changed() {
         log.contains("route index loaded from cache stale=1 gone=1"),
         "{log}"
     );
+    let status = env.json(&["status"]);
+    assert_eq!(status["stage"], "ready");
+    assert!(
+        status["route_index"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("loaded from cache in ")),
+        "{status:#}"
+    );
+    assert!(status["memory_bytes"].as_u64().is_some_and(|m| m > 1 << 20));
 
     // A damaged route cache costs a rebuild, nothing else.
     let mut child = env.daemon.take().unwrap();
@@ -320,6 +329,11 @@ fn warm_restart_reads_only_what_changed() {
     assert_eq!(search_ids(&env, "prompt number").len(), 19);
     let log = env.daemon_log();
     assert!(!log.contains("loaded from cache"), "{log}");
+    assert!(
+        env.json(&["status"])["route_index"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("rebuilt in ")),
+    );
 }
 
 #[test]

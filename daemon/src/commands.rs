@@ -314,8 +314,25 @@ fn status(shared: &Shared, id: u64) -> Response {
             full_scans: eng.health.full_scans,
             errors: eng.health.errors,
             last_error: eng.health.last_error.clone(),
+            stage: eng.health.stage.to_owned(),
+            route_index: eng.health.route_index.clone(),
+            memory_bytes: resident_bytes(),
         },
     )
+}
+
+/// This process's resident set size, from `/proc/self/status` (Linux only).
+fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .trim()
+        .strip_suffix("kB")?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb * 1024)
 }
 
 fn candidate(eng: &Engine, hit: &codexd_route::Hit, now: i64) -> Option<Candidate> {

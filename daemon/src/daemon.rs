@@ -125,20 +125,37 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                 ms = started.elapsed().as_millis() as u64,
                 "initial scan done"
             );
+            shared.lock().health.stage = "indexing";
             let _ = ready_tx.send(server::Readiness::TableReady);
             // The index is built after the scan, not beside it: on two cores the two jobs only
             // slowed each other (measured: `list` ready 90 ms later, `route` no sooner).
             let s = shared.clone();
-            let _ = tokio::task::spawn_blocking(move || {
-                if !s.load_route_cache() {
+            let indexing = std::time::Instant::now();
+            let from_cache = tokio::task::spawn_blocking(move || {
+                let loaded = s.load_route_cache();
+                if !loaded {
                     s.rebuild_route_index();
                 }
+                loaded
             })
-            .await;
+            .await
+            .unwrap_or(false);
+            let how = if from_cache {
+                "loaded from cache"
+            } else {
+                "rebuilt"
+            };
+            let index_ms = indexing.elapsed().as_millis() as u64;
             tracing::info!(
                 ms = started.elapsed().as_millis() as u64,
+                how,
                 "route index built"
             );
+            {
+                let mut eng = shared.lock();
+                eng.health.stage = "ready";
+                eng.health.route_index = Some(format!("{how} in {index_ms} ms"));
+            }
             let _ = ready_tx.send(server::Readiness::Indexed);
             // A cache that was loaded and barely changed is not rewritten now (shutdown and the
             // periodic save will): no need to spend ~100 ms of a core just as clients start.

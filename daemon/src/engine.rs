@@ -55,6 +55,10 @@ pub struct Health {
     /// Paths already warned about, so a broken file is logged once, not on every scan.
     warned: HashSet<PathBuf>,
     pub watcher: String,
+    /// Start-up progress: `scanning`, `indexing`, then `ready`.
+    pub stage: &'static str,
+    /// How the route index was last built (from the cache or rebuilt, and how long it took).
+    pub route_index: Option<String>,
 }
 
 pub struct Engine {
@@ -77,6 +81,7 @@ impl Engine {
             route: codexd_route::Index::default(),
             health: Health {
                 watcher: "starting".to_owned(),
+                stage: "scanning",
                 ..Health::default()
             },
             started: Instant::now(),

@@ -405,6 +405,16 @@ pub struct StatusResponse {
     pub errors: u64,
     #[serde(default)]
     pub last_error: Option<String>,
+    /// Start-up progress: `scanning` (requests other than status wait), `indexing` (`route`
+    /// and `search` wait), `ready`.
+    #[serde(default)]
+    pub stage: String,
+    /// How the route index was last built, e.g. `loaded from cache in 58 ms`.
+    #[serde(default)]
+    pub route_index: Option<String>,
+    /// The daemon's resident memory (Linux; `None` elsewhere).
+    #[serde(default)]
+    pub memory_bytes: Option<u64>,
 }
 
 /// Machine-readable error kinds; the client maps them to exit codes.
