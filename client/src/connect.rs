@@ -7,7 +7,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use codexd_proto::{
-    Hello, HelloLine, MAX_RESPONSE_LINE, PROTOCOL_VERSION, Request, RequestEnvelope, Response,
+    CAP_PROGRESS, Hello, HelloLine, MAX_RESPONSE_LINE, PROTOCOL_VERSION, Progress, Request,
+    RequestEnvelope, Response,
 };
 use interprocess::ConnectWaitMode;
 use interprocess::local_socket::traits::Stream as _;
@@ -78,9 +79,9 @@ impl Connection {
         // If the daemon is at its connection cap it answers "busy" and closes, possibly before
         // our hello is written: read its line either way.
         let first = first.filter(|r| r.is_read_only());
-        let mut out = json_line(&HelloLine {
-            hello: Hello::new("codexd-client"),
-        })?;
+        let mut hello = Hello::new("codexd-client");
+        hello.capabilities.push(CAP_PROGRESS.to_owned());
+        let mut out = json_line(&HelloLine { hello })?;
         if let Some(r) = first {
             out.extend(json_line(&RequestEnvelope {
                 id: 1,
@@ -124,7 +125,13 @@ impl Connection {
         })
     }
 
-    pub fn request(&mut self, request: Request) -> Result<Response, ConnectError> {
+    /// Send `request` (unless it went with the hello) and read its answer, handing interim
+    /// progress lines (`build`) to `on_progress`.
+    pub fn request(
+        &mut self,
+        request: Request,
+        on_progress: &mut dyn FnMut(Progress),
+    ) -> Result<Response, ConnectError> {
         let io_err = |source| ConnectError::Io {
             path: self.path.clone(),
             source,
@@ -139,8 +146,15 @@ impl Connection {
             self.next_id += 1;
             write_json(self.stream.get_mut(), &RequestEnvelope { id, request }).map_err(io_err)?;
         }
-        let line = read_line(&mut self.stream).map_err(io_err)?;
-        serde_json::from_slice(&line).map_err(|e| ConnectError::Garbled(e.to_string()))
+        loop {
+            let line = read_line(&mut self.stream).map_err(io_err)?;
+            let response: Response =
+                serde_json::from_slice(&line).map_err(|e| ConnectError::Garbled(e.to_string()))?;
+            match response.progress {
+                Some(p) if response.is_progress() => on_progress(p),
+                _ => return Ok(response),
+            }
+        }
     }
 }
 

@@ -11,6 +11,8 @@ mod service;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use clap::{CommandFactory, Parser};
@@ -135,12 +137,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let timeout = Duration::from_secs_f64(g.timeout.clamp(0.1, 86_400.0));
     let kind = request.name();
     let progress = Progress::start(kind, !g.json && std::io::stderr().is_terminal());
+    let files = progress.files.clone();
     let obtained = obtain(
         &request,
         &socket,
         g.codex_home.as_deref(),
         timeout,
         g.no_autostart,
+        &mut |p| files.set(p.done, p.total),
     );
     progress.stop();
     let response = match obtained {
@@ -158,22 +162,41 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// A spinner on stderr (terminals only) for requests that take a while: a `build` over a big
-/// history, or the first request while a fresh daemon indexes. Silent for fast answers.
+/// history (with the daemon's count of files read), or the first request while a fresh daemon
+/// indexes. Silent for fast answers.
 struct Progress {
     stop: Option<std::sync::mpsc::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
+    /// What the daemon last reported (its progress lines arrive on the requesting thread).
+    files: Arc<FileCount>,
+}
+
+#[derive(Default)]
+struct FileCount {
+    done: AtomicU64,
+    total: AtomicU64,
+}
+
+impl FileCount {
+    fn set(&self, done: u64, total: u64) {
+        self.done.store(done, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+    }
 }
 
 impl Progress {
     fn start(kind: &'static str, enabled: bool) -> Progress {
         use std::sync::mpsc::RecvTimeoutError;
+        let files = Arc::new(FileCount::default());
         if !enabled {
             return Progress {
                 stop: None,
                 thread: None,
+                files,
             };
         }
         let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let count = files.clone();
         let thread = std::thread::spawn(move || {
             let started = std::time::Instant::now();
             let frames = ['|', '/', '-', '\\'];
@@ -188,8 +211,17 @@ impl Progress {
             while let Err(RecvTimeoutError::Timeout) = rx.recv_timeout(Duration::from_millis(100)) {
                 let t = started.elapsed();
                 if t >= Duration::from_millis(400) {
+                    let (done, total) = (
+                        count.done.load(Ordering::Relaxed),
+                        count.total.load(Ordering::Relaxed),
+                    );
+                    let files = if total > 0 {
+                        format!(" {done}/{total} files,")
+                    } else {
+                        String::new()
+                    };
                     eprint!(
-                        "\r{} {what}… {:.1} s",
+                        "\r\x1b[2K{} {what}…{files} {:.1} s",
                         frames[i % frames.len()],
                         t.as_secs_f64()
                     );
@@ -204,6 +236,7 @@ impl Progress {
         Progress {
             stop: Some(tx),
             thread: Some(thread),
+            files,
         }
     }
 
@@ -264,6 +297,7 @@ fn obtain(
     codex_home: Option<&Path>,
     timeout: Duration,
     no_autostart: bool,
+    on_progress: &mut dyn FnMut(codexd_proto::Progress),
 ) -> Result<Response, Unreachable> {
     let connected = match open_patiently(socket, timeout, request) {
         Ok(c) => Ok(c),
@@ -295,7 +329,7 @@ fn obtain(
         Err(e) => Err(e.to_string()),
     };
     let why = match connected {
-        Ok(mut conn) => match conn.request(request.clone()) {
+        Ok(mut conn) => match conn.request(request.clone(), on_progress) {
             Ok(mut r) => {
                 if let Some(w) = other_home_warning(&conn, codex_home) {
                     r.warnings.push(w);

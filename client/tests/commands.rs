@@ -338,3 +338,93 @@ fn ambiguous_prefix_lists_the_most_recent_candidates_only() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// `build` reports progress to clients whose hello asks for it (interim lines with the files
+/// read so far, then the answer), and to no one else.
+#[test]
+fn build_reports_progress_only_to_clients_that_ask() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::os::unix::net::UnixStream;
+
+    let mut env = Env::new();
+    for i in 0..40 {
+        let id = format!("0199bbbb-0000-7000-8000-{i:012}");
+        env.session(
+            &id,
+            "2026-01-02T10-00-00",
+            "2026-01-02T10:00:00.000Z",
+            "/w/app",
+            &format!("task {i}"),
+        );
+    }
+    // Report every millisecond so that even this small build sends some.
+    let child = env
+        .daemon_cmd()
+        .arg("--progress-ms")
+        .arg("1")
+        .spawn()
+        .unwrap();
+    env.daemon = Some(child);
+    env.wait_ready();
+    // Settled: the first scan and the watcher's catch-up scan are over, so the build's is the
+    // only scan whose progress can show.
+    common::wait_for("the daemon to settle", || {
+        let st = env.json(&["status"]);
+        (st["watcher"] == "watching" && st["full_scans"].as_u64() >= Some(2)).then_some(())
+    });
+
+    let lines_of_build = |capabilities: &str| -> Vec<serde_json::Value> {
+        let s = UnixStream::connect(&env.socket).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        let mut r = BufReader::new(s.try_clone().unwrap());
+        let mut w = s;
+        writeln!(
+            w,
+            r#"{{"hello":{{"program":"test","version":"0","protocol":{},"capabilities":{capabilities}}}}}"#,
+            codexd_proto::PROTOCOL_VERSION
+        )
+        .unwrap();
+        writeln!(w, r#"{{"id":7,"build":{{}}}}"#).unwrap();
+        let mut hello = String::new();
+        r.read_line(&mut hello).unwrap();
+        let mut out = Vec::new();
+        loop {
+            let mut line = String::new();
+            r.read_line(&mut line).unwrap();
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+            let last = v.get("progress").is_none();
+            out.push(v);
+            if last {
+                return out;
+            }
+        }
+    };
+
+    let with = lines_of_build(r#"["build","progress"]"#);
+    let (answer, interim) = with.split_last().unwrap();
+    assert_eq!(answer["id"], 7);
+    assert_eq!(answer["ok"]["sessions"].as_array().unwrap().len(), 40);
+    assert!(!interim.is_empty(), "no progress line: {with:?}");
+    let mut last_done = 0;
+    for p in interim {
+        assert_eq!(p["id"], 7);
+        assert!(p.get("ok").is_none() && p.get("error").is_none());
+        let (done, total) = (
+            p["progress"]["done"].as_u64().unwrap(),
+            p["progress"]["total"].as_u64().unwrap(),
+        );
+        assert!(
+            done <= total && total == 40 && done >= last_done,
+            "{p} in {interim:?}"
+        );
+        last_done = done;
+    }
+
+    let without = lines_of_build(r#"["build"]"#);
+    assert_eq!(without.len(), 1, "{without:?}");
+    assert!(without[0]["ok"].is_object());
+
+    // And the real client, which asks for progress, prints the report as before.
+    assert!(env.ok(&["build"]).contains("40"));
+}

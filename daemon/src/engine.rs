@@ -22,6 +22,8 @@ pub struct Config {
     pub reconcile_interval: Duration,
     /// How long events for a path are gathered before it is re-read.
     pub debounce: Duration,
+    /// How often a running `build` reports progress to clients that ask for it.
+    pub progress_every: Duration,
     /// Warm-start cache file (None: no cache, as in the client's fallback).
     pub cache: Option<PathBuf>,
     /// May this process write the registry? (The fallback may not while a daemon holds the
@@ -39,6 +41,7 @@ impl Config {
             policy: StatusPolicy::default(),
             reconcile_interval: Duration::from_secs(60),
             debounce: Duration::from_millis(50),
+            progress_every: Duration::from_millis(200),
             write_registry: true,
             cache: None,
         }
@@ -69,6 +72,8 @@ pub struct Engine {
     pub started: Instant,
     /// A full index rebuild is running outside the lock; incremental updates wait for it.
     index_building: bool,
+    /// Files read by the running scan (shared with the scanner's threads and the server).
+    pub scan_progress: std::sync::Arc<crate::scan::ScanProgress>,
     /// cwd → enclosing git work tree, looked up once per directory (sessions share a few).
     git_roots: std::collections::HashMap<String, Option<String>>,
 }
@@ -87,6 +92,7 @@ impl Engine {
             started: Instant::now(),
             git_roots: Default::default(),
             index_building: false,
+            scan_progress: Default::default(),
         }
     }
 

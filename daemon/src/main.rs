@@ -38,6 +38,9 @@ struct Args {
     /// Milliseconds to gather file events before re-reading
     #[arg(long, value_name = "MS", default_value_t = 50)]
     debounce_ms: u64,
+    /// Milliseconds between progress reports of a running `build`
+    #[arg(long, value_name = "MS", default_value_t = 200)]
+    progress_ms: u64,
     /// Do not read or write the warm-start cache ($CODEXD_CACHE_DIR, else ~/.cache/codexd)
     #[arg(long)]
     no_cache: bool,
@@ -134,6 +137,7 @@ fn main() -> ExitCode {
     }
     config.reconcile_interval = Duration::from_secs(args.reconcile_interval.max(1));
     config.debounce = Duration::from_millis(args.debounce_ms);
+    config.progress_every = Duration::from_millis(args.progress_ms);
     config.policy = StatusPolicy {
         active_window_ms: (args.active_days as i64).saturating_mul(86_400_000),
     };

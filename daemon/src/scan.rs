@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::discover::{self, Found, PathKind};
 use crate::engine::Engine;
@@ -179,12 +179,59 @@ fn plan(eng: &Engine, stats: Vec<(Found, Option<FileState>)>, force: bool) -> Ve
     jobs
 }
 
+/// How far the files of the running scan have been read: what `build` reports to clients while
+/// it works. Atomics, so readers never take the engine lock.
+#[derive(Debug, Default)]
+pub struct ScanProgress {
+    /// Scans started so far: lets a reader ignore a scan that began before its request.
+    scans: AtomicU64,
+    done: AtomicU64,
+    total: AtomicU64,
+}
+
+impl ScanProgress {
+    fn start(&self, total: usize) {
+        self.done.store(0, Ordering::Relaxed);
+        self.total.store(total as u64, Ordering::Relaxed);
+        self.scans.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many scans have started.
+    pub fn scans(&self) -> u64 {
+        self.scans.load(Ordering::Relaxed)
+    }
+
+    fn advance(&self) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Between scans there is nothing to report (and a finished scan's count must not be read
+    /// as the next one's).
+    fn finish(&self) {
+        self.total.store(0, Ordering::Relaxed);
+    }
+
+    /// (files read, files to read) of the scan in progress; `total` is 0 between scans.
+    pub fn get(&self) -> (u64, u64) {
+        (
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+}
+
 /// Read the jobs on all cores, then commit.
 fn run_jobs(engine: &Mutex<Engine>, jobs: Vec<Job>, report: &mut ScanReport) {
     if jobs.is_empty() {
         return;
     }
-    let results = read_parallel(jobs);
+    let progress = engine
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .scan_progress
+        .clone();
+    progress.start(jobs.len());
+    let results = read_parallel(jobs, &progress);
     let mut eng = engine.lock().unwrap_or_else(|e| e.into_inner());
     for r in results {
         match r {
@@ -203,14 +250,20 @@ fn run_jobs(engine: &Mutex<Engine>, jobs: Vec<Job>, report: &mut ScanReport) {
             }
         }
     }
+    progress.finish();
 }
 
-fn read_parallel(jobs: Vec<Job>) -> Vec<JobResult> {
+fn read_parallel(jobs: Vec<Job>, progress: &ScanProgress) -> Vec<JobResult> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(jobs.len().max(1));
+    let read = |job| {
+        let r = read_job(job);
+        progress.advance();
+        r
+    };
     if threads <= 1 {
-        return jobs.into_iter().map(read_job).collect();
+        return jobs.into_iter().map(read).collect();
     }
     // Work-stealing by index: big and small files mix, so static splitting would leave a core
     // idle at the end.
@@ -226,7 +279,7 @@ fn read_parallel(jobs: Vec<Job>) -> Vec<JobResult> {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(slot) = slots.get(i) else { break };
                         if let Some(job) = slot.lock().unwrap_or_else(|e| e.into_inner()).take() {
-                            out.push(read_job(job));
+                            out.push(read(job));
                         }
                     }
                     out

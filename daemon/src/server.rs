@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use codexd_proto::{
-    ErrorKind, Hello, HelloLine, MAX_REQUEST_LINE, PROTOCOL_VERSION, Request, RequestEnvelope,
-    Response,
+    CAP_PROGRESS, ErrorKind, Hello, HelloLine, MAX_REQUEST_LINE, PROTOCOL_VERSION, Request,
+    RequestEnvelope, Response,
 };
 use interprocess::local_socket::tokio::{Listener, Stream};
 use interprocess::local_socket::traits::tokio::Listener as _;
@@ -193,6 +193,7 @@ async fn connection(
     let mut rd = BufReader::with_capacity(64 * 1024, rd);
     let mut buf = Vec::new();
     let mut first = true;
+    let mut wants_progress = false;
     loop {
         let timeout = if first { HELLO_TIMEOUT } else { IDLE_TIMEOUT };
         let read = tokio::select! {
@@ -225,6 +226,7 @@ async fn connection(
                         {
                             return;
                         }
+                        wants_progress = h.hello.capabilities.iter().any(|c| c == CAP_PROGRESS);
                         if h.hello.protocol != PROTOCOL_VERSION {
                             tracing::info!(client = %h.hello.version, protocol = h.hello.protocol, "client speaks another protocol");
                         }
@@ -232,6 +234,36 @@ async fn connection(
                     }
                 }
                 match serde_json::from_slice::<RequestEnvelope>(line) {
+                    Ok(env) if wants_progress && matches!(env.request, Request::Build(_)) => {
+                        let id = env.id;
+                        let (progress, every) = {
+                            let eng = shared.lock();
+                            (eng.scan_progress.clone(), eng.config.progress_every)
+                        };
+                        let scans_before = progress.scans();
+                        let answering = answer(env, &shared, &mut ready, &cancel);
+                        tokio::pin!(answering);
+                        let mut tick = tokio::time::interval(every.max(Duration::from_millis(1)));
+                        tick.tick().await;
+                        loop {
+                            tokio::select! {
+                                r = &mut answering => break r,
+                                // Only scans that began after the request: the build's own
+                                // (not one it is queued behind).
+                                _ = tick.tick() => {
+                                    let (done, total) = progress.get();
+                                    let ours = progress.scans() > scans_before;
+                                    let line = Response::progress(id, done, total);
+                                    if ours
+                                        && total > 0
+                                        && write_line(&mut wr, &line).await.is_err()
+                                    {
+                                        return;
+                                    }
+                                }
+                            }
+                        }
+                    }
                     Ok(env) => answer(env, &shared, &mut ready, &cancel).await,
                     Err(e) => bad_request(line, &e),
                 }

@@ -452,9 +452,38 @@ pub struct Response {
     pub error: Option<ErrorBody>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// An interim line (neither `ok` nor `error`): how far a long request (`build`) has got.
+    /// Sent only to clients whose hello lists [`CAP_PROGRESS`]; the final answer follows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<Progress>,
+}
+
+/// A client capability: it understands interim [`Response::progress`] lines.
+pub const CAP_PROGRESS: &str = "progress";
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Progress {
+    /// Rollout files read so far, of `total`.
+    pub done: u64,
+    pub total: u64,
 }
 
 impl Response {
+    pub fn progress(id: u64, done: u64, total: u64) -> Response {
+        Response {
+            id,
+            ok: None,
+            error: None,
+            warnings: Vec::new(),
+            progress: Some(Progress { done, total }),
+        }
+    }
+
+    /// An interim progress line rather than the answer.
+    pub fn is_progress(&self) -> bool {
+        self.progress.is_some() && self.ok.is_none() && self.error.is_none()
+    }
+
     pub fn ok<T: Serialize>(id: u64, body: &T) -> Response {
         match serde_json::value::to_raw_value(body) {
             Ok(v) => Response {
@@ -462,6 +491,7 @@ impl Response {
                 ok: Some(v),
                 error: None,
                 warnings: Vec::new(),
+                progress: None,
             },
             Err(e) => Response::error(id, ErrorKind::Internal, format!("encoding answer: {e}")),
         }
@@ -477,6 +507,7 @@ impl Response {
                 candidates: Vec::new(),
             }),
             warnings: Vec::new(),
+            progress: None,
         }
     }
 }
