@@ -291,6 +291,13 @@ impl Shared {
     pub fn full_reconcile(&self, force: bool) -> ScanReport {
         let _one_writer = self.one_writer();
         let report = self.scan_all(force);
+        tracing::debug!(
+            files = report.files_seen,
+            read = report.files_read,
+            removed = report.files_removed,
+            force,
+            "full reconcile"
+        );
         self.lock().refresh_route_index();
         report
     }
