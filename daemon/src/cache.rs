@@ -26,6 +26,11 @@ struct CacheFile {
     files: Vec<(PathBuf, FileEntry)>,
 }
 
+/// A cache is used only if this format and codexd version wrote it, for this CODEX_HOME.
+fn is_current(format: u32, codexd: &str, written_for: &Path, codex_home: &Path) -> bool {
+    format == CACHE_FORMAT && codexd == codexd_proto::VERSION && written_for == codex_home
+}
+
 /// Where the cache for `codex_home` lives: `$CODEXD_CACHE_DIR`, else the platform cache dir.
 pub fn default_path(codex_home: &Path) -> Option<PathBuf> {
     let dir = std::env::var_os("CODEXD_CACHE_DIR")
@@ -80,10 +85,12 @@ pub fn load_route(path: &Path, codex_home: &Path) -> Option<codexd_route::Index>
     let bytes = std::fs::read(path).ok()?;
     let split = memchr::memchr(b'\n', &bytes)?;
     let header: RouteHeader = serde_json::from_slice(&bytes[..split]).ok()?;
-    if header.format != CACHE_FORMAT
-        || header.codexd != codexd_proto::VERSION
-        || header.codex_home != codex_home
-    {
+    if !is_current(
+        header.format,
+        &header.codexd,
+        &header.codex_home,
+        codex_home,
+    ) {
         return None;
     }
     codexd_route::Index::from_bytes(&bytes[split + 1..])
@@ -95,13 +102,7 @@ pub fn load(path: &Path, codex_home: &Path) -> Vec<(PathBuf, FileEntry)> {
         return Vec::new();
     };
     match serde_json::from_slice::<CacheFile>(&bytes) {
-        Ok(c)
-            if c.format == CACHE_FORMAT
-                && c.codexd == codexd_proto::VERSION
-                && c.codex_home == codex_home =>
-        {
-            c.files
-        }
+        Ok(c) if is_current(c.format, &c.codexd, &c.codex_home, codex_home) => c.files,
         _ => Vec::new(),
     }
 }

@@ -309,6 +309,14 @@ impl Shared {
         self.scan_all(false)
     }
 
+    /// Work through `ids` taking the engine lock for `per_lock` of them at a time, so that a
+    /// pass over every session never holds requests up for long.
+    fn in_chunks(&self, ids: &[String], per_lock: usize, mut f: impl FnMut(&Engine, &[String])) {
+        for chunk in ids.chunks(per_lock) {
+            f(&self.lock(), chunk);
+        }
+    }
+
     /// The table has one writer at a time: every reconcile holds this.
     fn one_writer(&self) -> std::sync::MutexGuard<'_, ()> {
         self.reconcile_lock
@@ -336,7 +344,7 @@ impl Shared {
             let mut eng = self.lock();
             eng.index_building = true;
             eng.table.take_changed();
-            let ids: Vec<String> = eng.table.threads().map(|t| t.id.to_owned()).collect();
+            let ids = eng.table.thread_ids();
             ids.iter().filter_map(|id| eng.route_doc(id)).collect()
         };
         // Tokenizing is the expensive, index-free half: do it on every core, insert on one.
@@ -366,14 +374,13 @@ impl Shared {
             let Some(path) = eng.config.cache.clone() else {
                 return;
             };
-            let ids: Vec<String> = eng.table.threads().map(|t| t.id.to_owned()).collect();
-            (ids, eng.config.codex_home.clone(), path)
+            (eng.table.thread_ids(), eng.config.codex_home.clone(), path)
         };
         // A chunk of threads per lock hold (the whole table at once held it ~20 ms at 10k).
         let mut files = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(CACHE_CHUNK) {
-            crate::cache::snapshot(&mut files, &self.lock().table, chunk);
-        }
+        self.in_chunks(&ids, CACHE_CHUNK, |eng, chunk| {
+            crate::cache::snapshot(&mut files, &eng.table, chunk);
+        });
         // Mid-rebuild the index is behind the table: keep the previous file (a stale index is
         // caught by the fingerprints anyway, this just saves the work). The index may also
         // have moved on from the files copied above; the fingerprints sort that out too.
@@ -424,7 +431,7 @@ impl Shared {
         if eng.index_building {
             return false;
         }
-        let ids: Vec<String> = eng.table.threads().map(|t| t.id.to_owned()).collect();
+        let ids = eng.table.thread_ids();
         let stale: Vec<RouteDoc> = ids
             .iter()
             .filter_map(|id| eng.route_doc(id))
@@ -519,10 +526,9 @@ impl Shared {
         // exact, and a session that changes meanwhile is written again on the next save.
         let now = now_ms();
         let mut snapshot = registry::Snapshot::with_capacity(ids.len());
-        for chunk in ids.chunks(REGISTRY_CHUNK) {
-            let eng = self.lock();
+        self.in_chunks(&ids, REGISTRY_CHUNK, |eng, chunk| {
             snapshot.extend(&eng.table, chunk, now, policy);
-        }
+        });
         drop(ids);
         let bytes = snapshot.serialize();
         let mut last = self.last_registry.lock().unwrap_or_else(|e| e.into_inner());

@@ -160,17 +160,10 @@ pub fn parse(bytes: &[u8]) -> Option<(HashMap<String, UserState>, usize)> {
     Some((user, skipped))
 }
 
-/// The registry's contents, owned: taken under the engine lock (cheap), serialised after it
-/// is released (the expensive part: megabytes of JSON at 10k+ sessions).
+/// The registry's contents, owned: built a chunk of sessions at a time under the engine lock
+/// ([`order`], then [`Snapshot::extend`]), serialised after it is released (the expensive
+/// part: megabytes of JSON at 10k+ sessions).
 pub struct Snapshot(Vec<Entry>);
-
-/// Collect what the registry will say, newest first (all sessions, not the 50 newest).
-pub fn snapshot(table: &Table, now_ms: i64, policy: StatusPolicy) -> Snapshot {
-    let ids = order(table);
-    let mut snapshot = Snapshot::with_capacity(ids.len());
-    snapshot.extend(table, &ids, now_ms, policy);
-    snapshot
-}
 
 /// Every thread id, in the registry's order (newest first). Cheap: taken under the engine
 /// lock, while the entries themselves can be built a chunk at a time ([`Snapshot::extend`]).

@@ -235,33 +235,10 @@ async fn connection(
                 }
                 match serde_json::from_slice::<RequestEnvelope>(line) {
                     Ok(env) if wants_progress && matches!(env.request, Request::Build(_)) => {
-                        let id = env.id;
-                        let (progress, every) = {
-                            let eng = shared.lock();
-                            (eng.scan_progress.clone(), eng.config.progress_every)
-                        };
-                        let scans_before = progress.scans();
-                        let answering = answer(env, &shared, &mut ready, &cancel);
-                        tokio::pin!(answering);
-                        let mut tick = tokio::time::interval(every.max(Duration::from_millis(1)));
-                        tick.tick().await;
-                        loop {
-                            tokio::select! {
-                                r = &mut answering => break r,
-                                // Only scans that began after the request: the build's own
-                                // (not one it is queued behind).
-                                _ = tick.tick() => {
-                                    let (done, total) = progress.get();
-                                    let ours = progress.scans() > scans_before;
-                                    let line = Response::progress(id, done, total);
-                                    if ours
-                                        && total > 0
-                                        && write_line(&mut wr, &line).await.is_err()
-                                    {
-                                        return;
-                                    }
-                                }
-                            }
+                        match answer_with_progress(env, &shared, &mut ready, &cancel, &mut wr).await
+                        {
+                            Some(r) => r,
+                            None => return,
                         }
                     }
                     Ok(env) => answer(env, &shared, &mut ready, &cancel).await,
@@ -271,6 +248,39 @@ async fn connection(
         };
         if write_line(&mut wr, &response).await.is_err() {
             return;
+        }
+    }
+}
+
+/// [`answer`], sending interim progress lines every `progress_every` meanwhile (for clients
+/// that asked). Only a scan that began after the request is reported: the build's own, not one
+/// it is queued behind. `None` when the client went away.
+async fn answer_with_progress<W: AsyncWriteExt + Unpin>(
+    env: RequestEnvelope,
+    shared: &Arc<Shared>,
+    ready: &mut watch::Receiver<Readiness>,
+    cancel: &CancellationToken,
+    wr: &mut W,
+) -> Option<Response> {
+    let id = env.id;
+    let (progress, every) = {
+        let eng = shared.lock();
+        (eng.scan_progress.clone(), eng.config.progress_every)
+    };
+    let scans_before = progress.scans();
+    let answering = answer(env, shared, ready, cancel);
+    tokio::pin!(answering);
+    let mut tick = tokio::time::interval(every.max(Duration::from_millis(1)));
+    tick.tick().await;
+    loop {
+        tokio::select! {
+            r = &mut answering => return Some(r),
+            _ = tick.tick() => {
+                let (done, total) = progress.get();
+                if progress.scans() > scans_before && total > 0 {
+                    write_line(wr, &Response::progress(id, done, total)).await.ok()?;
+                }
+            }
         }
     }
 }

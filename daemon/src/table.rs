@@ -302,6 +302,12 @@ impl Table {
         threads
     }
 
+    /// Every thread's id, in no particular order (owned, to work through them in chunks or
+    /// off the lock).
+    pub fn thread_ids(&self) -> Vec<String> {
+        self.threads().map(|t| t.id.to_owned()).collect()
+    }
+
     /// Every thread, in no particular order.
     pub fn threads(&self) -> impl Iterator<Item = Thread<'_>> {
         self.threads
