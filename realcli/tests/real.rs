@@ -1,0 +1,6 @@
+//! The real-CLI suite: one test target, a module per program.
+
+mod real {
+    pub mod claude_loop;
+    pub mod codex_releases;
+}

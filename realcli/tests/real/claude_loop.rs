@@ -1,0 +1,1 @@
+//! /codex through the real Claude Code CLI.

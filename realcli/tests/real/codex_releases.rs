@@ -1,0 +1,1 @@
+//! Homes written by real Codex releases, read by codexd.
