@@ -297,8 +297,11 @@ class Rollout:
         files = [rel_for(self.cwd, o["path"]) for o in ops if o["kind"] != "shell"] or list(ctx_files)
         for i, op in enumerate(ops):
             if i == 0 or rng.random() < 0.35:
-                target = op.get("path") or op.get("cmd", "").split()[0]
-                note = rng.choice(["I'll look at {x} first.", "Checking {x}.", "Next: {x}.", "Let me run {x}."]).format(x=f"`{target}`")
+                if op["kind"] == "shell":
+                    cmd = op["cmd"] if len(op["cmd"]) <= 70 else op["cmd"][:67] + "..."
+                    note = rng.choice(["Let me run `{x}`.", "Running `{x}`.", "Checking with `{x}`."]).format(x=cmd)
+                else:
+                    note = rng.choice(["I'll edit `{x}`.", "Next: `{x}`.", "Updating `{x}`."]).format(x=rel_for(self.cwd, op["path"]))
                 self.msg("assistant", note, "output_text", "commentary", 4000)
                 if not self.paginated:
                     self.emit("event_msg", {"type": "agent_message", "message": note}, 1)
@@ -381,6 +384,8 @@ WEIGHTS = {"ledgerline": 14, "infra": 6, "harbor": 6, "relay": 4, "dotfiles": 5,
 FOLLOW_UPS = ["looks good, commit it", "run the tests again", "also do the same for {file}", "why did that fail?",
               "ok, and update the changelog", "can you explain that last change?", "undo that, I prefer the old version",
               "make it shorter", "thanks"]
+STOP = set("a an the and or to of in on for with when is it its my me i we our this that be are do does don't doesn't "
+           "keeps make add fix can you so all at from by as not no now let's lets please also".split())
 BG_NAMES = ["deps bump", "lint pass", "pr description", "release notes", "changelog", "cleanup", "misc", "quick fix"]
 
 
@@ -397,7 +402,8 @@ class Home:
         p = PROJECTS[project]
         if not p["repo"]:
             return None
-        branch = "main" if self.rng.random() < 0.35 else "dana/" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+        words = [w for w in re.findall(r"[a-z0-9]+", key.lower()) if w not in STOP][:4]
+        branch = "main" if self.rng.random() < 0.35 or not words else "dana/" + "-".join(words)
         return {"commit_hash": self.rng.randbytes(20).hex(), "branch": branch, "repository_url": p["repo"]}
 
     def daytime(self, day):
@@ -410,17 +416,25 @@ class Home:
         loc_target = loc.replace(hour=int(hour), minute=int((hour % 1) * 60), second=self.rng.randint(0, 59))
         return t + (loc_target - loc) + timedelta(milliseconds=self.rng.randint(0, 999))
 
+    def awake(self, t):
+        """Move a resume time that falls at night (local) to the next morning."""
+        loc = local(t)
+        if 8 <= loc.hour < 23:
+            return t
+        shift = (8 - loc.hour) % 24 + self.rng.random() * 2
+        return t + timedelta(hours=shift)
+
     def story(self, st):
         p = PROJECTS[st["project"]]
         cwd = p["path"] if st["cwd"] == "." else os.path.join(p["path"], st["cwd"])
         ui = st["ui"]
         if ui == "tui" and p["ui"] in ("vscode", "mixed"):
             ui = "vscode" if self.rng.random() < (0.6 if p["ui"] == "vscode" else 0.3) else "tui"
-        r = Rollout(self.rng, self.daytime(st["day"]), cwd, p["path"], ui, self.git_for(st["project"], st["key"]), p["agents"])
+        r = Rollout(self.rng, self.daytime(st["day"]), cwd, p["path"], ui, self.git_for(st["project"], st["turns"][0]["prompt"]), p["agents"])
         for i, tr in enumerate(st["turns"]):
             if i:
                 if tr["later"]:
-                    r.t += timedelta(days=tr["later"], minutes=self.rng.randint(-90, 90))
+                    r.t = self.awake(r.t + timedelta(days=tr["later"], minutes=self.rng.randint(-90, 90)))
                 else:
                     r.pause(1, 12)
             last = i == len(st["turns"]) - 1
@@ -445,7 +459,7 @@ class Home:
             exec_ = rng.random() < 0.14
             ui = "exec" if exec_ else ("vscode" if p["ui"] == "vscode" and rng.random() < 0.6 or p["ui"] == "mixed" and rng.random() < 0.3 else "tui")
             start = self.daytime(day)
-            r = Rollout(rng, start, cwd, p["path"], ui, self.git_for(proj, "bg"), p["agents"])
+            r = Rollout(rng, start, cwd, p["path"], ui, self.git_for(proj, rng.choice(["", "", "deps", "lint", "cleanup", "chore"])), p["agents"])
             files = p["files"]
             if exec_:
                 r.turn(rng.choice(data.EXEC_CHORES), rng.choice(["feat: tidy up configuration loading", "Three concerns: none blocking.",
