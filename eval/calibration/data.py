@@ -980,7 +980,7 @@ STORIES = [
           "$ npm test"),
     ], q=[
         Q("paraphrase", "the daily reminder from the slack bot comes at the wrong hour for the NYC folks"),
-        Q("wrapper", "one more thing about the standup reminders: skip weekends"),
+        Q("wrapper", "one more thing about the 9am standup pings: none on weekends please"),
     ]),
     S("bot-threads", "bot", ".", 32, [
         T("post standup answers as a thread under one parent message instead of separate messages",
@@ -997,7 +997,7 @@ STORIES = [
     # ---------------- aoc ----------------
     S("aoc-day12", "aoc", ".", 109, [
         T("day 12 part 2 is too slow, my flood fill over garden regions takes minutes",
-          "The region search re-scanned the grid for every cell; a single BFS with a visited set is O(n). Part 2 runs in 80 ms.",
+          "The region search re-scanned the grid for every cell; a single BFS with a visited set is O(n). For part 2, sides are counted as corners of each region. Part 2 runs in 80 ms.",
           "$ sed -n 1,80p day12.py",
           "~ day12.py",
           "$ time python day12.py input/12.txt"),

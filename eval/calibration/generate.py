@@ -144,6 +144,9 @@ def synth_output(cmd: str, ctx_files: list[str]) -> str:
     return ""
 
 
+FAILURE = re.compile(r"(?i)\b(error|fatal|failed|panicked)\b")
+
+
 def parse_tool(spec: str):
     """'$ cmd [=> out]' | '~ path [:: hunk]' | '+ path' → dict."""
     kind, rest = spec[0], spec[2:]
@@ -281,14 +284,20 @@ class Rollout:
                                    "sandbox_policy": {"type": "workspace-write", "writable_roots": [self.cwd], "network_access": False},
                                    "model": model_for(self.t), "effort": "medium", "summary": "auto",
                                    "current_date": local(self.t).date().isoformat(), "timezone": "Europe/Berlin"}, 5)
-        self.msg("user", prompt, dt=3)
+        typed = prompt
+        if self.ui == "vscode" and ctx_files and rng.random() < 0.5:
+            # The VS Code extension prefixes what the person typed with the editor's state.
+            active, other = rng.choice(list(ctx_files)), rng.choice(list(ctx_files))
+            typed = (f"# Context from my IDE setup:\n\n## Active file: {active}\n\n## Open tabs:\n- {active}\n- {other}\n\n"
+                     f"## My request for Codex:\n{prompt}\n")
+        self.msg("user", typed, dt=3)
         if self.paginated:
             self.emit("event_msg", {"type": "item_completed", "thread_id": self.id, "turn_id": turn_id,
                                     "item": {"type": "UserMessage", "id": uuid7(self.t, rng),
-                                             "content": [{"type": "text", "text": prompt, "text_elements": []}]},
+                                             "content": [{"type": "text", "text": typed, "text_elements": []}]},
                                     "started_at_ms": int(self.t.timestamp() * 1000), "completed_at_ms": int(self.t.timestamp() * 1000)}, 2)
         else:
-            self.emit("event_msg", {"type": "user_message", "message": prompt, "images": [], "local_images": [], "text_elements": []}, 2)
+            self.emit("event_msg", {"type": "user_message", "message": typed, "images": [], "local_images": [], "text_elements": []}, 2)
         self.prompts.append((self.t, prompt))
         self.texts.append(prompt)
         summary = rng.choice(["**Inspecting the code**", "**Planning the change**", "**Checking the setup**", "**Reading the relevant files**"])
@@ -313,7 +322,7 @@ class Rollout:
                 self.emit("response_item", {"type": "function_call", "name": "exec_command",
                                             "arguments": json.dumps(args, ensure_ascii=False), "call_id": call_id}, 3000)
                 out = op["out"] if op["out"] is not None else synth_output(cmd, files)
-                code = 1 if re.search(r"(?i)\b(error|fatal|failed|panicked)\b", out or "") and op["out"] else 0
+                code = 1 if op["out"] and FAILURE.search(out) else 0
                 wall = rng.uniform(0.05, 9.0)
                 body = (f"Chunk ID: {rng.randbytes(3).hex()}\nWall time: {wall:.4f} seconds\nProcess exited with code {code}\n"
                         f"Original token count: {max(1, len(out) // 4)}\nOutput:\n{out}")
@@ -518,7 +527,7 @@ class Home:
                 f.write("\n".join(r.lines) + "\n")
             last = datetime.fromisoformat(json.loads(r.lines[-1])["timestamp"].replace("Z", "+00:00"))
             os.utime(path, (last.timestamp(), last.timestamp()))
-            if r.ui != "exec":
+            if r.ui == "tui":  # history.jsonl is written by the TUI only
                 history += [{"session_id": r.id, "ts": int(t.timestamp()), "text": p} for t, p in r.prompts]
         history.sort(key=lambda h: h["ts"])
         with open(os.path.join(self.home, "history.jsonl"), "w", encoding="utf-8") as f:
