@@ -205,6 +205,8 @@ class Session:
         self.tokens = 0
         self.turns = 0
         self.prompts = []
+        self.last_aborted = False
+        self.history_items = []
 
     def tick(self, lo=0.05, hi=4.0):
         self.t += dt.timedelta(seconds=self.rng.uniform(lo, hi))
@@ -277,6 +279,15 @@ class Session:
                                     "used_percent": round(self.rng.uniform(1, 60), 1), "window_minutes": 300,
                                     "resets_at": int(self.t.timestamp()) + 3600}}})
 
+    def compact(self):
+        """Context compaction: the summary plus a replacement history that repeats earlier prompts."""
+        self.tick(1, 5)
+        summary = "Summary of the conversation so far: " + "; ".join(
+            p["content"][0]["text"][:80] for p in self.history_items[-3:])
+        self.emit("compacted", {"message": summary, "replacement_history": list(self.history_items)})
+        if not self.paginated:
+            self.emit("event_msg", {"type": "context_compacted"})
+
     def turn(self, prompt, reply, tools, aborted=False, ide_prefix=None):
         rng = self.rng
         if self.turns == 0:
@@ -294,6 +305,12 @@ class Session:
               "sandbox_policy": {"type": "workspace-write", "writable_roots": [self.cwd], "network_access": False},
               "model": self.model, "effort": rng.choice(["medium", "high", "high", "xhigh"]), "summary": "auto"}
         user_item = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}
+        if self.last_aborted:
+            self.emit("response_item", {"type": "message", "role": "user", "content": [{"type": "input_text", "text":
+                      "<turn_aborted>\nThe user interrupted the previous turn on purpose. Any running unified exec "
+                      "processes may still be running in the background.\n</turn_aborted>"}]})
+            self.last_aborted = False
+        self.history_items.append(user_item)
         if self.paginated:
             if self.turns == 1:
                 self.emit("world_state", {"full": True, "state": {"cwd": self.cwd, "shell": "zsh",
@@ -377,6 +394,7 @@ class Session:
         self.tick(2, 20)
         if aborted:
             self.emit("event_msg", {"type": "turn_aborted", "turn_id": turn_id, "reason": "interrupted"})
+            self.last_aborted = True
             return
         msg_id = "msg_" + "%032x" % rng.getrandbits(128)
         final = {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": reply}],
@@ -517,7 +535,7 @@ def generate(out, n, seed):
         assert s.t < NOW - dt.timedelta(minutes=5), spec["key"]
         write_session(home, s, spec["archived"])
         key_to_id[spec["key"]] = s.id
-        if source != "exec":
+        if source == "cli":
             history += [(t, s.id, p) for t, p in s.prompts]
         if spec["name"]:
             index.append((s.t + dt.timedelta(minutes=srng.uniform(1, 30)), s.id, spec["name"]))
@@ -562,10 +580,12 @@ def generate(out, n, seed):
                     tools.append(rng.choice(["~ ", "~ ", "+ "]) + f)
             pre = ide_prefix(rng, root, [f]) if source == "ide" and t == 0 else None
             aborted = rng.random() < 0.04
+            if t >= 6 and t % 4 == 2:
+                s.compact()
             s.turn(prompt, rng.choice(BG_REPLIES).format(f=f), tools, aborted, pre)
         archived = rng.random() < 0.05 and s.t < NOW - dt.timedelta(days=30)
         write_session(home, s, archived)
-        if source != "exec":
+        if source == "cli":
             history += [(t, s.id, pr) for t, pr in s.prompts]
         if rng.random() < 0.08:
             nm = " ".join(s.prompts[0][1].split()[:4]).strip(",.:?")

@@ -1066,7 +1066,7 @@ QUERIES = [
     ("near-duplicate-dir", "README: add a section on configuration", "invoice", "invoice-readme"),
     ("near-duplicate-dir", "pyproject/uv migration: ci still installs from requirements.txt", "ingest", "ingest-pyproject"),
     ("near-duplicate-dir", "pyproject/uv migration: ci still calls setup.py", "invoice", "invoice-pyproject"),
-    ("near-duplicate-dir", "json logs: add the request id to every line", "edge", "edge-jsonlog"),
+    ("near-duplicate-dir", "json logs: add the hostname and version to every line", "edge", "edge-jsonlog"),
     ("near-duplicate-dir", "structured json logging: add the dag id to every line", "ingest", "ingest-jsonlog"),
     ("near-duplicate-dir", "renovate config: group the docker base image updates", "edge:cmd/edge-proxy", "edge-renovate"),
     ("near-duplicate-dir", "dark mode: the toggle icon is wrong in safari", "chess:src/routes", "chess-darkmode"),
