@@ -657,7 +657,7 @@ DESCRIPTION = (
 VAGUE_RULE = (
     "vague-inside prompts point at a session only when that session was worked on the same day (NOW's local "
     "day), in the very directory the prompt is typed in, and is the only session there that day (background "
-    "sessions end 3+ days before NOW); a vague prompt in a project whose last session is days old is labeled new."
+    "sessions start 3+ days before NOW); a vague prompt in a project whose last session is days old is labeled new."
 )
 
 
