@@ -930,6 +930,7 @@ QUERIES = [
     ("reuse", "load the shelly plug exports again, there's a new month of data", "energy", "energy-heatpump"),
     ("reuse", "the tokens from the mobile app get rejected as token used before issued again", "edge", "edge-jwt-skew"),
     ("reuse", "why is my disk full again? find what's big in my home dir", "~", "home-disk"),
+    ("reuse", "traefik stopped renewing the lets encrypt certs for nextcloud.home.jkeller.de", "~", "homelab-traefik"),
     # ---- paraphrase: near-synonyms, other words
     ("paraphrase", "customers get the same text message twice when the sms provider hangs", "lumen", "notifier-dup-sms"),
     ("paraphrase", "plan change in the middle of a billing period charges the whole month", "lumen:services/billing", "billing-proration"),
@@ -978,6 +979,7 @@ QUERIES = [
     ("drift", "the jk escape combo fires when I type 'jk' in words", "qmk", "qmk-homerow"),
     ("drift", "servings scaling turns 1/3 cup into 0.333333", "recipes", "recipes-chefkoch"),
     ("drift", "board orientation is wrong again when playing black", "chess", "chess-srs"),
+    ("drift", "the keda scaledobject for the notifier: raise max replicas to 20", "lumen", "notifier-oom-keda"),
     # ---- files: a file or function the session touched
     ("files", "replayDeadLetters.ts throws when the queue is empty", "lumen:services/notifier", "notifier-dup-sms"),
     ("files", "can you look at idempotency.ts again, the TTL seems off", "lumen", "notifier-dup-sms"),
@@ -1005,6 +1007,7 @@ QUERIES = [
     ("files", "srs.ts ease factor goes below 1.3", "chess", "chess-srs"),
     ("files", "split_ocr.py: also accept a folder of pdfs", "~/scratch", "scratch-pdf"),
     ("files", "get_tapping_term for the pinkies is still too short", "qmk", "qmk-homerow"),
+    ("files", "edge-proxy internal/auth/metrics.go: rename the counter to edge_jwt_rejected_total", "~", "edge-jwt-skew"),
     # ---- name: by the session's name in session_index.jsonl
     ("name", "continue notifier duplicate sms", "lumen", "notifier-dup-sms"),
     ("name", "back to 'proration upgrade bug'", "lumen", "billing-proration"),
@@ -1028,6 +1031,7 @@ QUERIES = [
     ("name", "resume home row mods", "qmk", "qmk-homerow"),
     ("name", "chefkoch import", "recipes", "recipes-chefkoch"),
     ("name", "spaced repetition", "chess", "chess-srs"),
+    ("name", "resume 'reverse charge'", "~", "invoice-reverse-charge"),
     # ---- same-task-twice: the more recent attempt the person worked on
     ("same-task-twice", "back to the next.js 15 upgrade in apps/web", "lumen:apps/web", "next15-try2"),
     ("same-task-twice", "next 15 upgrade: where were we?", "lumen", "next15-try2"),
@@ -1095,6 +1099,7 @@ QUERIES = [
     ("wrapper", "quick q about the docker build cache cleanup — can we also trim the huggingface cache?", "~", "home-disk"),
     ("wrapper", "re: split_ocr script — the ocr language should be german only", "~/scratch", "scratch-pdf"),
     ("wrapper", "another thing about the SM-2 scheduler in the chess trainer: new puzzles should be limited to 10/day", "chess", "chess-srs"),
+    ("wrapper", "picking the tally iso week report fix up again: does the csv export use the iso year too?", "~", "tally-isoweek"),
     # ---- noisy: typos, pasted errors, other languages
     ("noisy", "notifer dupliate sms agian when twilio timesout ugh", "lumen", "notifier-dup-sms"),
     ("noisy", "stripe webhok signature fails in stagin: No signatures found matching the expected signature for payload. Are you passing the raw request body you received from Stripe?", "lumen:services/billing", "stripe-webhook-sig"),
