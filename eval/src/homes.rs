@@ -57,7 +57,12 @@ pub fn generate(repo: &Path, name: &str, sessions: usize, seed: u64) -> Result<S
             .arg(&script)
             .arg("--out")
             .arg(&dir)
-            .args(["--sessions", &sessions.to_string(), "--seed", &seed.to_string()])
+            .args([
+                "--sessions",
+                &sessions.to_string(),
+                "--seed",
+                &seed.to_string(),
+            ])
             .status()
             .map_err(|e| format!("cannot run python3 {}: {e}", script.display()))?;
         if !status.success() {
@@ -156,7 +161,11 @@ impl Tally {
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { f64::NAN } else { a as f64 / b as f64 }
+    if b == 0 {
+        f64::NAN
+    } else {
+        a as f64 / b as f64
+    }
 }
 
 /// A set's evaluation.
@@ -306,13 +315,17 @@ pub fn markdown(reports: &[&Report]) -> String {
     row(&mut out, "route p50 / p99 (µs)", &|r| {
         format!("{:.0} / {:.0}", r.p50_us, r.p99_us)
     });
-    row(&mut out, "index build (ms)", &|r| format!("{:.0}", r.index_ms));
+    row(&mut out, "index build (ms)", &|r| {
+        format!("{:.0}", r.index_ms)
+    });
     let mut kinds: Vec<&String> = reports.iter().flat_map(|r| r.by_kind.keys()).collect();
     kinds.sort();
     kinds.dedup();
     for kind in kinds {
-        row(&mut out, &format!("`{kind}`: right / wrong resume"), &|r| {
-            match r.by_kind.get(kind) {
+        row(
+            &mut out,
+            &format!("`{kind}`: right / wrong resume"),
+            &|r| match r.by_kind.get(kind) {
                 None => "–".to_owned(),
                 Some(t) => {
                     let right = t.right_resume + t.right_new;
@@ -325,8 +338,8 @@ pub fn markdown(reports: &[&Report]) -> String {
                         t.wrong_resume
                     )
                 }
-            }
-        });
+            },
+        );
     }
     out
 }
