@@ -108,6 +108,31 @@ fn homes_main(args: &Args) -> Result<(), String> {
         .expect("eval/ is inside the repository")
         .to_owned();
     let seed = args.seeds.first().copied().unwrap_or(1);
+    if args.calibrate {
+        let n = args.sessions[0];
+        let set = homes::generate(&repo, "calibration", n, seed)?;
+        let grid = homes::calibrate(&set);
+        println!("## Threshold calibration on `calibration` ({n} sessions), best first\n");
+        println!(
+            "| coverage | lead | subject | specific here | elsewhere | right | wrong resume |"
+        );
+        println!("|---:|---:|---:|---:|---:|---:|---:|");
+        for p in grid.iter().take(15) {
+            let t = p.thresholds;
+            println!(
+                "| {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {} of {} |",
+                t.min_coverage,
+                t.min_lead,
+                t.min_subject,
+                t.min_specific_here,
+                t.min_specific_elsewhere,
+                p.right,
+                p.wrong_resume,
+                p.n
+            );
+        }
+        return Ok(());
+    }
     println!("## Routing on labeled homes (calibrate on `calibration`, report `heldout`)\n");
     for &n in &args.sessions {
         let mut reports = Vec::new();
