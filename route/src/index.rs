@@ -94,7 +94,7 @@ pub struct Index {
 }
 
 /// Bumped whenever the stored layout or the tokenizer's output changes.
-const STORED_FORMAT: u32 = 1;
+const STORED_FORMAT: u32 = 2;
 
 #[derive(Serialize)]
 struct StoredRef<'a> {
@@ -224,6 +224,12 @@ impl Prepared {
         }
         for p in fields.prompts {
             add(Field::Prompts, p);
+        }
+        for f in fields.files {
+            add(Field::Work, f);
+        }
+        if let Some(answer) = fields.answer {
+            add(Field::Work, answer);
         }
         add(
             Field::Place,
@@ -1102,6 +1108,7 @@ mod tests {
             prompts: &prompts,
             cwd: Some(cwd),
             repo: None,
+            ..DocFields::default()
         };
         let mut meta = DocMeta {
             updated_unix: NOW - age,
@@ -1535,6 +1542,7 @@ mod proptests {
             prompts: &prompts,
             cwd: Some(&cwd),
             repo: None,
+            ..DocFields::default()
         };
         let meta = DocMeta {
             updated_unix: i64::from(key) * 1000,
@@ -1592,7 +1600,7 @@ mod proptests {
             let prepared = |n: &str, p: &str, k: u8, d: u8| {
                 let prompts = vec![p.to_owned()];
                 let cwd = format!("/w/src/p{d}");
-                let fields = DocFields { name: Some(n), first_prompt: Some(p), prompts: &prompts, cwd: Some(&cwd), repo: None };
+                let fields = DocFields { name: Some(n), first_prompt: Some(p), prompts: &prompts, cwd: Some(&cwd), repo: None, ..DocFields::default() };
                 let meta = DocMeta { updated_unix: i64::from(k) * 1000, cwd: Some(cwd.clone()), ..DocMeta::default() };
                 (format!("k{k}"), Prepared::new(&fields, &meta), meta)
             };
@@ -1661,7 +1669,7 @@ mod proptests {
         fn arbitrary_text_never_panics(t in "\\PC{0,200}") {
             let mut index = Index::new();
             let prompts = vec![t.clone()];
-            let fields = DocFields { name: Some(&t), first_prompt: Some(&t), prompts: &prompts, cwd: Some(&t), repo: Some(&t) };
+            let fields = DocFields { name: Some(&t), first_prompt: Some(&t), prompts: &prompts, cwd: Some(&t), repo: Some(&t), ..DocFields::default() };
             index.upsert("k", &fields, DocMeta { cwd: Some(t.clone()), git_root: Some(t.clone()), ..DocMeta::default() });
             index.check_invariants();
             let _ = index.route(&t, &Options { cwd: Some(t.clone()), ..Options::default() });
