@@ -18,6 +18,7 @@ pub mod commands;
 pub mod daemon;
 pub mod discover;
 pub mod engine;
+pub mod live;
 pub mod lock;
 pub mod paths;
 pub mod registry;
