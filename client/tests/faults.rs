@@ -135,6 +135,11 @@ fn another_user_is_refused_without_fallback_or_a_daemon_of_its_own() {
     chmod(env.dir.path(), 0o711);
 
     let check = |r: &Run, took: std::time::Duration, case: &str| {
+        eprintln!(
+            "FIGURE another uid, {case}: exit {} in {} ms",
+            r.code,
+            took.as_millis()
+        );
         assert_ne!(r.code, 0, "{case}: exit 0 for another uid:\n{}", r.stderr);
         assert!(
             r.stderr.contains("belongs to uid 0") && r.stderr.contains("unset CODEXD_SOCKET"),
