@@ -98,6 +98,12 @@ fn soak_churn_with_clients_converges_and_stays_flat() {
     env.start_daemon();
     let pid = env.daemon.as_ref().unwrap().id();
     env.sync();
+    // At rest: the watcher armed (its inotify, epoll and eventfd descriptors open).
+    common::wait_for("the watcher to be armed", || {
+        (env.json(&["--no-autostart", "status"])["watcher"] == "watching"
+            && fd_targets(pid).iter().any(|t| t.contains("inotify")))
+        .then_some(())
+    });
     let fds_before = open_fds(pid);
 
     let stop = AtomicBool::new(false);
@@ -231,10 +237,16 @@ fn soak_churn_with_clients_converges_and_stays_flat() {
         .skip_while(|s| s.0 < warm.0)
         .fold((usize::MAX, 0), |(lo, hi), s| (lo.min(s.2), hi.max(s.2)));
     // At rest again (the last connections close asynchronously).
-    let fds_after = common::wait_for("open fds to settle", || {
-        let n = open_fds(pid);
-        (n <= fds_before + 1).then_some(n)
-    });
+    let fds_after = common::wait_for(
+        &format!(
+            "open fds to settle: {fds_before} before, now {:?}",
+            fd_targets(pid)
+        ),
+        || {
+            let n = open_fds(pid);
+            (n <= fds_before).then_some(n)
+        },
+    );
     let leftovers: Vec<PathBuf> = temp_files(&env.home)
         .into_iter()
         .chain(temp_files(&env.dir.path().join("cache")))
@@ -289,4 +301,14 @@ fn d_op(d: &mut Dice, live: usize) -> Option<usize> {
         4 | 2 if live <= 30 => None,
         op => Some(op),
     }
+}
+
+/// What `pid`'s descriptors point at (for a failure message).
+fn fd_targets(pid: u32) -> Vec<String> {
+    fs::read_dir(format!("/proc/{pid}/fd"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| fs::read_link(e.path()).map_or_else(|_| "?".into(), |t| t.display().to_string()))
+        .collect()
 }
