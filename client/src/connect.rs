@@ -328,7 +328,7 @@ pub fn start_and_connect(
     };
     let log_path = socket.with_file_name("codexd.log");
     // The daemon logs next to its socket; create the directory privately first.
-    let log = codexd::paths::secure_socket_dir(socket).ok().and_then(|_| {
+    let log = codexd_core::paths::secure_socket_dir(socket).ok().and_then(|_| {
         use std::os::unix::fs::OpenOptionsExt;
         std::fs::OpenOptions::new()
             .create(true)

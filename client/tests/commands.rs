@@ -312,7 +312,7 @@ fn completions_man_and_install_dry_runs() {
 #[test]
 fn ambiguous_prefix_lists_the_most_recent_candidates_only() {
     let mut env = Env::new();
-    let n = codexd::commands::MAX_CANDIDATES + 5;
+    let n = codexd_core::commands::MAX_CANDIDATES + 5;
     for i in 0..n {
         let id = format!("0199aaaa-0000-7000-8000-{i:012}");
         let created = format!("2026-01-01T10:{:02}:00.000Z", i % 60);
@@ -332,7 +332,7 @@ fn ambiguous_prefix_lists_the_most_recent_candidates_only() {
     assert!(
         r.stderr.contains(&format!(
             "matches {n} sessions (the {} most recent are listed)",
-            codexd::commands::MAX_CANDIDATES
+            codexd_core::commands::MAX_CANDIDATES
         )),
         "{}",
         r.stderr
@@ -341,7 +341,7 @@ fn ambiguous_prefix_lists_the_most_recent_candidates_only() {
     let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(
         v["error"]["candidates"].as_array().unwrap().len(),
-        codexd::commands::MAX_CANDIDATES
+        codexd_core::commands::MAX_CANDIDATES
     );
 
     // stdout closed before the client writes: no panic, no "Broken pipe" noise.

@@ -7,7 +7,7 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use codexd::engine::{Config, Engine, Shared};
+use codexd_core::engine::{Config, Engine, Shared};
 use codexd::server::{Limits, Readiness, session};
 use proptest::prelude::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

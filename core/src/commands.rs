@@ -430,15 +430,29 @@ fn route(shared: &Shared, id: u64, p: &RouteParams) -> Response {
     if p.prompt.trim().is_empty() {
         return Response::error(id, ErrorKind::BadRequest, "route needs a prompt");
     }
+    let answer = route_answer(shared, p, now_ms(), &|d| std::path::Path::new(d).is_dir());
+    Response::ok(id, &answer)
+}
+
+/// The answer to `route` as of `now_ms`; `dir_exists` says which directories still exist (the
+/// daemon asks the disk, called without the lock; an evaluation of a home written on another
+/// machine says yes to all).
+pub fn route_answer(
+    shared: &Shared,
+    p: &RouteParams,
+    now_ms: i64,
+    dir_exists: &dyn Fn(&str) -> bool,
+) -> RouteResponse {
     let (routed, mut candidates) = {
         let eng = shared.lock();
-        let now = now_ms();
-        let opts = route_options(
+        let now = now_ms;
+        let mut opts = route_options(
             p.cwd.as_deref(),
             Some(p.limit.unwrap_or(4)),
             p.include_archived,
             p.include_non_interactive,
         );
+        opts.now_unix = now / 1000;
         let routed = eng.route.route(&p.prompt, &opts);
         let candidates: Vec<Candidate> = routed
             .candidates
@@ -447,7 +461,9 @@ fn route(shared: &Shared, id: u64, p: &RouteParams) -> Response {
             .collect();
         (routed, candidates)
     };
-    check_directories(&mut candidates);
+    for c in &mut candidates {
+        c.cwd_exists = c.cwd.as_deref().is_none_or(dir_exists);
+    }
     let margin = round3(codexd_route::lead(&routed.candidates));
     let confidence = round3(routed.confidence);
     let prompt_q = shell_quote(&p.prompt);
@@ -541,7 +557,7 @@ fn route(shared: &Shared, id: u64, p: &RouteParams) -> Response {
         }
     };
     response.candidates = candidates;
-    Response::ok(id, &response)
+    response
 }
 
 fn round3(x: f64) -> f64 {
