@@ -328,15 +328,17 @@ pub fn start_and_connect(
     };
     let log_path = socket.with_file_name("codexd.log");
     // The daemon logs next to its socket; create the directory privately first.
-    let log = codexd_core::paths::secure_socket_dir(socket).ok().and_then(|_| {
-        use std::os::unix::fs::OpenOptionsExt;
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(0o600)
-            .open(&log_path)
-            .ok()
-    });
+    let log = codexd_core::paths::secure_socket_dir(socket)
+        .ok()
+        .and_then(|_| {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .mode(0o600)
+                .open(&log_path)
+                .ok()
+        });
     // Where this daemon's words start in the log (it is appended to across starts).
     let log_start = log
         .as_ref()

@@ -7,8 +7,8 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use codexd_core::engine::{Config, Engine, Shared};
 use codexd::server::{Limits, Readiness, session};
+use codexd_core::engine::{Config, Engine, Shared};
 use proptest::prelude::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::watch;
