@@ -244,8 +244,14 @@ impl Lab {
     }
 
     fn codex_cmd(&self, cwd: &Path, args: &[&str]) -> Command {
+        use std::os::unix::process::CommandExt;
         let mut c = Command::new(self.bin_dir.join("codex"));
-        c.args(args).current_dir(cwd).stdin(Stdio::null());
+        // A group of its own: the npm entry point is node running the native binary, and a
+        // hung run is ended by killing the whole group (see `kill_group`).
+        c.args(args)
+            .current_dir(cwd)
+            .stdin(Stdio::null())
+            .process_group(0);
         self.env(&mut c);
         c
     }
@@ -410,8 +416,26 @@ fn interrupt(child: &Child) {
     assert!(st.success());
 }
 
+/// Ends a spawned `codex` and everything it started (its process group, see `Lab::codex_cmd`).
+fn kill_group(child: &mut Child) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", child.id())])
+        .status();
+    let _ = child.wait();
+}
+
 fn wait_exit(child: &mut Child, what: &str) -> std::process::ExitStatus {
-    wait_for(what, || child.try_wait().ok().flatten())
+    let start = Instant::now();
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        if start.elapsed() > DEADLINE {
+            kill_group(child);
+            panic!("timed out waiting for {what}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// Runs the whole script on one release and checks codexd against it.
@@ -512,7 +536,7 @@ fn conform(version: &str) {
                 break true;
             }
             if Instant::now() > deadline {
-                let _ = child.kill();
+                kill_group(&mut child);
                 break false;
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -656,6 +680,7 @@ fn conform(version: &str) {
     let served = lab.server.served();
     let before = lab.rollouts();
     let mut sh = Command::new("sh");
+    std::os::unix::process::CommandExt::process_group(&mut sh, 0);
     sh.arg("-c")
         .arg(&command)
         .current_dir(lab.tmp.path())
@@ -675,7 +700,7 @@ fn conform(version: &str) {
             break Some(s);
         }
         if Instant::now() > deadline {
-            let _ = child.kill();
+            kill_group(&mut child);
             break None;
         }
         std::thread::sleep(Duration::from_millis(50));
