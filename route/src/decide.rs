@@ -18,7 +18,7 @@ pub struct Thresholds {
 impl Thresholds {
     /// Calibrated with `cargo run -p codexd-route --release --bin route-eval -- --calibrate`
     /// on the labeled set of seed 1 (2,000 sessions), maximizing `min(top-1, correct-new)`
-    /// (see [`crate::eval::calibrate`]); the reported numbers come from seed 2.
+    /// (`codexd-eval`'s `calibrate`); the reported numbers come from seed 2.
     ///
     /// The calibrated lead is 0: on that set every near-tie at the top was already broken the
     /// right way by the same-project boost or recency, so any positive margin only turned right
@@ -38,7 +38,7 @@ impl Default for Thresholds {
 }
 
 /// Relative lead of the first candidate over the second, 0..1 (1 without a runner-up).
-pub(crate) fn lead(candidates: &[Hit]) -> f64 {
+pub fn lead(candidates: &[Hit]) -> f64 {
     match candidates {
         [] => 0.0,
         [_] => 1.0,
@@ -49,13 +49,13 @@ pub(crate) fn lead(candidates: &[Hit]) -> f64 {
 
 /// How far the top candidate is past the decision boundary: `min(coverage / min_coverage,
 /// lead / min_lead)`. `≥ 1` means resume; 0 means nothing matched at all.
-pub(crate) fn evidence(coverage: f64, lead: f64, t: &Thresholds) -> f64 {
+pub fn evidence(coverage: f64, lead: f64, t: &Thresholds) -> f64 {
     let ratio = |x: f64, min: f64| if min > 0.0 { x / min } else { f64::INFINITY };
     ratio(coverage, t.min_coverage).min(ratio(lead, t.min_lead))
 }
 
 /// The boundary is inclusive; the epsilon absorbs float noise in `1 − s₂/s₁`.
-pub(crate) fn resumes(evidence: f64) -> bool {
+pub fn resumes(evidence: f64) -> bool {
     evidence >= 1.0 - 1e-9
 }
 

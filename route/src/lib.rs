@@ -16,7 +16,7 @@
 //!
 //! [`Index::route`] then decides: resume the top candidate when its coverage clears a threshold
 //! *and* it leads the runner-up by a margin, otherwise start a new session ([`decide`]). The
-//! thresholds were calibrated on the labeled set in [`eval`] (`route-eval --calibrate`); the
+//! thresholds are calibrated by `route-eval` (crate `codexd-eval`); the
 //! old slash command's rule is kept as [`original_rule`] for comparison.
 //!
 //! Queries cost O(postings of the query's words), never a scan of all sessions: p50 ≈ 0.1 ms at
@@ -44,13 +44,12 @@
 //! ```
 
 mod decide;
-pub mod eval;
 mod index;
 mod original;
 mod score;
 mod tokenize;
 
-pub use decide::{Thresholds, decide};
+pub use decide::{Thresholds, decide, evidence, lead, resumes};
 pub use index::{Index, Prepared};
 pub use original::{OriginalSession, original_keywords, original_rule, original_task_summary};
 pub use tokenize::{Tokenizer, tokenize};

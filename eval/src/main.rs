@@ -11,7 +11,9 @@
 use std::process::ExitCode;
 
 use codexd_route::Thresholds;
-use codexd_route::eval::{EvalConfig, calibrate, evaluate, generate};
+mod synthetic;
+
+use synthetic::{EvalConfig, calibrate, generate, run};
 
 struct Args {
     sessions: usize,
@@ -99,14 +101,7 @@ fn main() -> ExitCode {
     }
     println!("## Routing evaluation\n");
     for &seed in &args.seeds {
-        let cfg = EvalConfig::new(seed, args.sessions);
-        let set = generate(&cfg);
-        let start = std::time::Instant::now();
-        let index = set.index();
-        let build_ms = start.elapsed().as_secs_f64() * 1e3;
-        let mut report = evaluate(&set, &index, &thresholds);
-        report.seed = seed;
-        report.build_ms = build_ms;
+        let report = run(&EvalConfig::new(seed, args.sessions), &thresholds);
         println!("{}", report.markdown());
         for f in report.failures.iter().take(args.failures) {
             println!(
