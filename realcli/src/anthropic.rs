@@ -40,10 +40,9 @@ use serde_json::{Value, json};
 
 /// The dummy API key Claude Code is given (never sent anywhere but the stand-in).
 pub const API_KEY: &str = "sk-ant-standin-0000-not-a-real-key";
-/// The main model the environment asks Claude Code to use.
-pub const MODEL: &str = "claude-standin-main";
-/// The small/fast model (titles, summaries) the environment names.
-pub const SMALL_MODEL: &str = "claude-standin-small";
+/// The model named in answers to requests that name none (Claude Code always names one: its
+/// default, which the stand-in accepts whatever it is).
+pub const MODEL: &str = "claude-standin";
 
 /// One answer of the model.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -541,16 +540,12 @@ fn message_json(turn: &Turn, id: &str, tool_id: &str, model: &str) -> Value {
            "stop_reason": stop, "stop_sequence": null, "usage": usage()})
 }
 
-/// Environment for a `claude` process talking to `server`: base URL, dummy key, model names,
-/// and everything that would reach for the network off (telemetry, error reports, update checks,
+/// Environment for a `claude` process talking to `server`: base URL, dummy key, and everything that would reach for the network off (telemetry, error reports, update checks,
 /// feedback surveys).
 pub fn claude_env(server: &StandIn) -> Vec<(String, String)> {
     [
         ("ANTHROPIC_BASE_URL", server.url()),
         ("ANTHROPIC_API_KEY", API_KEY.to_owned()),
-        ("ANTHROPIC_MODEL", MODEL.to_owned()),
-        ("ANTHROPIC_SMALL_FAST_MODEL", SMALL_MODEL.to_owned()),
-        ("ANTHROPIC_DEFAULT_HAIKU_MODEL", SMALL_MODEL.to_owned()),
         ("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1".to_owned()),
         ("DISABLE_AUTOUPDATER", "1".to_owned()),
         ("DISABLE_TELEMETRY", "1".to_owned()),
@@ -798,38 +793,55 @@ fn words(text: &str) -> std::collections::BTreeSet<String> {
         .collect()
 }
 
-/// The candidate an uncertain route should resume, or `None` for a new session.
+/// The candidate an uncertain route should resume, or `None` for a new session: the one that
+/// shares the most words with the prompt among the words that tell the candidates apart (a
+/// word every candidate has decides nothing), never one that is running or whose directory is
+/// gone.
 pub fn pick_candidate(prompt: &str, route: &Value) -> Option<(String, String, String)> {
     let wanted = words(prompt);
-    let mut best: Option<(usize, String, String, String)> = None;
-    for c in route
+    let usable: Vec<(&Value, std::collections::BTreeSet<String>)> = route
         .get("candidates")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-    {
-        if c.get("running").and_then(Value::as_bool) == Some(true)
-            || c.get("cwd_exists").and_then(Value::as_bool) == Some(false)
-        {
-            continue;
-        }
-        let text: String = ["title", "first_prompt", "latest_prompt", "last_answer"]
+        .filter(|c| {
+            c.get("running").and_then(Value::as_bool) != Some(true)
+                && c.get("cwd_exists").and_then(Value::as_bool) != Some(false)
+                && c.get("id").and_then(Value::as_str).is_some()
+                && c.get("cwd").and_then(Value::as_str).is_some()
+        })
+        .map(|c| {
+            let text: String = ["title", "first_prompt", "latest_prompt", "last_answer"]
+                .iter()
+                .filter_map(|k| c.get(*k).and_then(Value::as_str))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let shared = words(&text).intersection(&wanted).cloned().collect();
+            (c, shared)
+        })
+        .collect();
+    let common: std::collections::BTreeSet<String> = match usable.split_first() {
+        Some(((_, first), rest)) if !rest.is_empty() => first
             .iter()
-            .filter_map(|k| c.get(*k).and_then(Value::as_str))
-            .collect::<Vec<_>>()
-            .join(" ");
-        let shared = words(&text).intersection(&wanted).count();
-        let (Some(id), Some(cwd)) = (
-            c.get("id").and_then(Value::as_str),
-            c.get("cwd").and_then(Value::as_str),
-        ) else {
-            continue;
-        };
-        if shared > 0 && best.as_ref().is_none_or(|b| shared > b.0) {
-            best = Some((shared, id.to_owned(), cwd.to_owned(), str_field(c, "title")));
+            .filter(|w| rest.iter().all(|(_, s)| s.contains(*w)))
+            .cloned()
+            .collect(),
+        _ => Default::default(),
+    };
+    let mut best: Option<(usize, &Value)> = None;
+    for (c, shared) in &usable {
+        let telling = shared.difference(&common).count();
+        if telling > 0 && best.is_none_or(|b| telling > b.0) {
+            best = Some((telling, c));
         }
     }
-    best.map(|(_, id, cwd, title)| (id, cwd, title))
+    best.map(|(_, c)| {
+        (
+            str_field(c, "id"),
+            str_field(c, "cwd"),
+            str_field(c, "title"),
+        )
+    })
 }
 
 fn parse_json_object(text: &str) -> Option<Value> {
@@ -919,15 +931,11 @@ fn follow_codex(inv: &Invocation, done: &[ToolExchange]) -> Turn {
         .and_then(Value::as_str)
         .map(str::to_owned);
     let confirm = json.get("confirm").and_then(Value::as_bool) == Some(true);
-    let (session, cwd) = if confirm {
-        match pick_candidate(prompt, &json) {
-            Some((id, cwd, _)) => (Some(id), Some(cwd)),
-            None => (None, cwd),
-        }
-    } else if decision == "resume" {
-        (session, cwd)
-    } else {
-        (None, cwd)
+    let (session, cwd) = match pick_candidate(prompt, &json).filter(|_| confirm) {
+        Some((id, cwd, _)) => (Some(id), Some(cwd)),
+        // Nothing tells the candidates apart: codexd's own choice stands.
+        None if decision == "resume" => (session, cwd),
+        None => (None, cwd),
     };
     let command = match &session {
         Some(id) => fill_heredoc(&resume_tpl, prompt, cwd.as_deref(), Some(id)),
@@ -1048,6 +1056,17 @@ mod tests {
         let got = pick_candidate("the retry helper in backoff.rs fails", &route);
         assert_eq!(got.map(|g| g.0).as_deref(), Some("b"));
         assert_eq!(pick_candidate("nothing shared here", &route), None);
+        // Words both candidates share decide nothing; the one only b has does.
+        let close = json!({"candidates": [
+            {"id": "a", "cwd": "/a", "title": "fix the flaky login test in the auth module"},
+            {"id": "b", "cwd": "/b", "title": "fix the flaky login test in the auth service",
+             "last_answer": "the retry lives in retry_policy.rs"},
+        ]});
+        let got = pick_candidate(
+            "the flaky login test in the auth module, see retry_policy.rs",
+            &close,
+        );
+        assert_eq!(got.map(|g| g.0).as_deref(), Some("b"));
     }
 
     #[test]

@@ -202,26 +202,6 @@ impl World {
         }
     }
 
-    /// Waits until codexd's copy of `id` has `n` prompts.
-    fn wait_prompts(&self, id: &str, n: usize) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let (ok, out) = self.run_client(&["show", "--json", id]);
-            if ok {
-                let v: Value =
-                    serde_json::from_str(&out[out.find('{').unwrap_or(0)..]).unwrap_or(Value::Null);
-                if v.get("prompt_count").and_then(Value::as_u64) == Some(n as u64) {
-                    return;
-                }
-            }
-            assert!(
-                Instant::now() < deadline,
-                "codexd never saw {n} prompts in {id}: {out}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
     /// `claude -p <input> --output-format json` in the unrelated directory.
     fn print(&self, input: &str) -> Value {
         let mut child = self
@@ -615,24 +595,26 @@ fn print_follow_up_finds_the_session_codex_itself_created() {
 #[test]
 fn print_uncertain_route_shows_claude_the_candidates() {
     let w = World::new();
-    let a = w.project("billing");
-    let b = w.project("billing-api");
-    let id_a = w.seed_session(
-        &a,
-        "speed up the invoice export",
-        "Made the invoice export stream rows instead of loading them all.",
+    let web = w.project("auth-web");
+    let api = w.project("auth-api");
+    let id_web = w.seed_session(
+        &web,
+        "fix the flaky login test in the auth module",
+        "Fixed: the login test waited on a fixed sleep.",
     );
-    let id_b = w.seed_session(
-        &b,
-        "speed up the invoice export endpoint",
-        "Cached the invoice totals in totals_cache.rs; the export endpoint is 4x faster.",
+    let id_api = w.seed_session(
+        &api,
+        "fix the flaky login test in the auth module of the api",
+        "Moved the retries into retry_policy.rs; the login test passes now.",
     );
-    w.wait_indexed(&id_a);
-    w.wait_indexed(&id_b);
-    // Both sessions match the words equally; only the last answer of b names totals_cache.rs.
-    let prompt = "the invoice export is slow again, check totals_cache.rs";
-    w.openai
-        .push(Reply::text("ANSWER-PICKED: the cache key was wrong."));
+    w.wait_indexed(&id_web);
+    w.wait_indexed(&id_api);
+    // Both sessions match the prompt's words about equally; only the api session's last answer
+    // names retry_policy.rs, which a reader shown the candidates can tell.
+    let prompt = "the flaky login test in the auth module fails again, see retry_policy.rs";
+    w.openai.push(Reply::text(
+        "ANSWER-PICKED: the retry budget was too small.",
+    ));
     let shown = run(
         &w,
         Mode::Print,
@@ -646,13 +628,17 @@ fn print_uncertain_route_shows_claude_the_candidates() {
     // The candidates, with what a reader needs to judge, reached the model.
     let seen = route_x.result.as_ref().unwrap().content.clone();
     for needle in [
-        id_a.as_str(),
-        id_b.as_str(),
-        "speed up the invoice export endpoint",
-        "totals_cache.rs",
-        "first_prompt",
-        "last_answer",
-        "git_branch",
+        id_web.as_str(),
+        id_api.as_str(),
+        "fix the flaky login test in the auth module of the api",
+        "retry_policy.rs",
+        "\"first_prompt\"",
+        "\"latest_prompt\"",
+        "\"last_answer\"",
+        "\"git_branch\"",
+        "\"last_used\"",
+        "\"status\"",
+        "\"score\"",
     ] {
         assert!(
             seen.contains(needle),
@@ -661,14 +647,23 @@ fn print_uncertain_route_shows_claude_the_candidates() {
     }
     assert!(shown.contains("Route confirmed"), "{shown}");
     let cmd = codex_exchange(&turn).command().unwrap().to_owned();
-    assert!(cmd.contains(&format!("resume {id_b}")), "{cmd}");
+    assert!(
+        cmd.starts_with(&format!(
+            "codex exec -C '{}' resume {id_api} -",
+            api.display()
+        )),
+        "{cmd}"
+    );
     assert_eq!(
-        user_messages(&rollout_of(&w.codex_home(), &id_b))
+        user_messages(&rollout_of(&w.codex_home(), &id_api))
             .last()
             .unwrap(),
         &via_heredoc(prompt)
     );
-    assert_eq!(user_messages(&rollout_of(&w.codex_home(), &id_a)).len(), 1);
+    assert_eq!(
+        user_messages(&rollout_of(&w.codex_home(), &id_web)).len(),
+        1
+    );
 }
 
 const NASTY: &str = "fix the login test: it's \"quoted\", $(rm -rf /tmp/x) and `id` stay\n\
@@ -677,13 +672,16 @@ const NASTY: &str = "fix the login test: it's \"quoted\", $(rm -rf /tmp/x) and `
 fn prompt_arrives_verbatim(mode: Mode) {
     let w = World::new();
     let app = w.project("webapp");
-    let id = w.seed_session(&app, "fix the login test", "Fixed the login test.");
+    // The session was started with the same text, so the route resumes it.
+    let id = w.seed_session(&app, NASTY, "Fixed the login test.");
     w.openai.push(Reply::text("ANSWER-VERBATIM"));
     run(&w, mode, &format!("/codex {NASTY}"), "ANSWER-VERBATIM");
     let turn = w.last_turn();
     let cmd = codex_exchange(&turn).command().unwrap().to_owned();
     assert!(cmd.contains("<<'CODEX_PROMPT_END_2'"), "{cmd}");
+    assert!(cmd.contains(&format!(" resume {id} -")), "{cmd}");
     let msgs = user_messages(&rollout_of(&w.codex_home(), &id));
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
     assert_eq!(msgs.last().unwrap(), &via_heredoc(NASTY), "{msgs:?}");
     assert!(!w.home().join("x").exists());
     assert_eq!(
@@ -800,7 +798,7 @@ fn print_control_without_the_grant_codex_exec_is_refused() {
     install_without_codex_grant(&w);
     let app = w.project("webapp");
     let id = w.seed_session(&app, "fix the flaky login test", "Fixed.");
-    let served = w.openai.requests().len();
+    let served = w.openai.model_requests().len();
     let out = w.print("/codex-nogrant the flaky login test fails again");
     let denials = out["permission_denials"]
         .as_array()
@@ -818,7 +816,7 @@ fn print_control_without_the_grant_codex_exec_is_refused() {
     );
     // The route call (still granted) ran; Codex never did.
     assert_eq!(route_json(&route_exchange(&turn))["session"], id.as_str());
-    assert_eq!(w.openai.requests().len(), served, "Codex was not run");
+    assert_eq!(w.openai.model_requests().len(), served, "Codex was not run");
     assert_eq!(user_messages(&rollout_of(&w.codex_home(), &id)).len(), 1);
 }
 
@@ -834,12 +832,12 @@ fn tui_control_without_the_grant_codex_exec_asks_for_permission() {
     install_without_codex_grant(&w);
     let app = w.project("webapp");
     let id = w.seed_session(&app, "fix the flaky login test", "Fixed.");
-    let served = w.openai.requests().len();
+    let served = w.openai.model_requests().len();
     let t = w.tui();
     w.tui_submit(&t, "/codex-nogrant the flaky login test fails again");
     let screen = w.tui_wait_done(&t, "Do you want to proceed?");
     assert!(screen.contains("codex exec -C"), "{screen}");
-    assert_eq!(w.openai.requests().len(), served, "Codex was not run");
+    assert_eq!(w.openai.model_requests().len(), served, "Codex was not run");
     assert_eq!(user_messages(&rollout_of(&w.codex_home(), &id)).len(), 1);
     // Decline: the call is refused and Codex never runs.
     t.key("Escape").unwrap();
@@ -852,7 +850,7 @@ fn tui_control_without_the_grant_codex_exec_asks_for_permission() {
         })
     });
     if ok {
-        assert_eq!(w.openai.requests().len(), served);
+        assert_eq!(w.openai.model_requests().len(), served);
     }
     assert_eq!(user_messages(&rollout_of(&w.codex_home(), &id)).len(), 1);
 }
