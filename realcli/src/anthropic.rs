@@ -981,7 +981,21 @@ fn follow_sessions(inv: &Invocation, done: &[ToolExchange]) -> Turn {
         let Some(result) = &x.result else {
             return Turn::Text("The command has no result.".to_owned());
         };
-        return Turn::Text(format!("```\n{}\n```", result.content));
+        let mut out = format!("```\n{}\n```", result.content);
+        if matches!(
+            inv.args.split_whitespace().next(),
+            None | Some("list" | "search")
+        ) {
+            // The closing line the command file asks for after a list or a search.
+            if let Some(line) = inv.body.lines().find_map(|l| {
+                l.strip_prefix("End a **list** or **search** reply with: `")
+                    .and_then(|r| r.strip_suffix('`'))
+            }) {
+                out.push('\n');
+                out.push_str(line);
+            }
+        }
+        return Turn::Text(out);
     }
     let args = inv.args.trim();
     let (action, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));

@@ -131,6 +131,14 @@ impl Tmux {
         self.run(&["send-keys", "-t", "main", key]).map(drop)
     }
 
+    /// Sends several keys in one `send-keys` (so the program reads them as one burst: Claude
+    /// Code takes `\` + Enter as a newline in the input only then).
+    pub fn keys(&self, keys: &[&str]) -> Result<()> {
+        let mut args = vec!["send-keys", "-t", "main"];
+        args.extend_from_slice(keys);
+        self.run(&args).map(drop)
+    }
+
     /// The visible screen as text.
     pub fn screen(&self) -> Result<String> {
         let out = self.run(&["capture-pane", "-p", "-t", "main"])?;

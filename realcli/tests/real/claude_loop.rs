@@ -264,33 +264,49 @@ impl World {
         t
     }
 
-    /// Types `input` into the TUI (multi-line input as a paste) and submits it; waits until the
-    /// stand-in has answered a main turn with a final text after at least `tool_calls` tool
-    /// exchanges of this invocation.
-    fn tui_submit(&self, t: &Tmux, input: &str) {
-        let before = self.anthropic.main_turns().len();
-        if input.contains('\n') {
-            t.paste(input).unwrap();
-        } else {
-            t.type_text(input).unwrap();
+    /// Types `input` into the TUI and submits it (a newline is typed as `\` + Enter, Claude
+    /// Code's way to continue the input on a new line); returns how many requests the
+    /// stand-in had received before.
+    fn tui_submit(&self, t: &Tmux, input: &str) -> usize {
+        let before = self.anthropic.requests().len();
+        // Each step waits for the screen to show it: keys typed before the input has taken the
+        // previous ones are mangled (a `\` + Enter arriving mid-line stays a backslash).
+        let lines: Vec<&str> = input.split('\n').collect();
+        for (i, line) in lines.iter().enumerate() {
+            t.type_text(line).unwrap();
+            let tail: String = line
+                .chars()
+                .rev()
+                .take(24)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            t.wait_for_named(
+                &format!("the typed line {line:?}"),
+                Duration::from_secs(10),
+                |s| s.contains(tail.trim()),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            if i + 1 < lines.len() {
+                t.keys(&["\\", "Enter"]).unwrap();
+                let with_backslash = format!("{}\\", tail.trim_end());
+                t.wait_for_named("the new input line", Duration::from_secs(10), |s| {
+                    !s.contains(&with_backslash)
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+            }
         }
-        // Let the input settle (the paste or the command menu) before submitting.
-        let first_line = input.lines().next().unwrap_or_default();
-        let probe: String = first_line.chars().take(20).collect();
-        t.wait_for_named("the typed input", Duration::from_secs(10), |s| {
-            s.contains(&probe) || s.contains("Pasted text")
-        })
-        .unwrap_or_else(|e| panic!("{e}"));
-        std::thread::sleep(Duration::from_millis(300));
         t.key("Enter").unwrap();
         let ok = self.anthropic.wait_for(CLAUDE_TIMEOUT, |reqs| {
-            reqs.iter().filter(|r| r.is_main_turn()).count() > before
+            reqs[before..].iter().any(Recorded::is_main_turn)
         });
         assert!(
             ok,
             "the TUI sent nothing to the stand-in; screen:\n{}",
             t.screen().unwrap_or_default()
         );
+        before
     }
 
     /// Waits until the TUI's conversation has `n` tool exchanges since the last invocation and
@@ -446,7 +462,20 @@ fn run(w: &World, mode: Mode, input: &str, expect: &str) -> String {
         }
         Mode::Tui => {
             let t = w.tui();
-            w.tui_submit(&t, input);
+            let before = w.tui_submit(&t, input);
+            // The final turn: the request the follower answers with text (the screen may show
+            // a tool's output before that request is made).
+            let done = w.anthropic.wait_for(CLAUDE_TIMEOUT, |reqs| {
+                reqs[before..].iter().any(|r| {
+                    r.is_main_turn()
+                        && matches!(SlashCommandFollower.next(r), anthropic::Turn::Text(_))
+                })
+            });
+            assert!(
+                done,
+                "no final turn; screen:\n{}",
+                t.screen().unwrap_or_default()
+            );
             let screen = w.tui_wait_done(&t, expect);
             assert!(
                 !screen.contains("Do you want to proceed?"),
@@ -666,7 +695,7 @@ fn print_uncertain_route_shows_claude_the_candidates() {
     );
 }
 
-const NASTY: &str = "fix the login test: it's \"quoted\", $(rm -rf /tmp/x) and `id` stay\n\
+const NASTY: &str = "fix the login test: it's \"quoted\", $(touch pwned) and `id` stay\n\
                      literal; so do $HOME and \\n and a lone '\nCODEX_PROMPT_END\nend of the login test prompt";
 
 fn prompt_arrives_verbatim(mode: Mode) {
@@ -683,7 +712,9 @@ fn prompt_arrives_verbatim(mode: Mode) {
     let msgs = user_messages(&rollout_of(&w.codex_home(), &id));
     assert_eq!(msgs.len(), 2, "{msgs:?}");
     assert_eq!(msgs.last().unwrap(), &via_heredoc(NASTY), "{msgs:?}");
-    assert!(!w.home().join("x").exists());
+    for dir in [&w.unrelated, &app] {
+        assert!(!dir.join("pwned").exists(), "$(…) ran in {}", dir.display());
+    }
     assert_eq!(
         w.openai.user_texts().last().map(String::as_str),
         Some(via_heredoc(NASTY).as_str())
