@@ -919,6 +919,15 @@ fn follow_codex(inv: &Invocation, done: &[ToolExchange]) -> Turn {
             true => "Resumed Codex session",
             false => "Started a new Codex session",
         };
+        // The file asks to mention the queue command when the session is running.
+        let queue = json
+            .get("queue_command")
+            .and_then(Value::as_str)
+            .map(|q| format!("The matching session is running now; queue the prompt with: {q}"));
+        let note = match (note, queue) {
+            (Some(a), Some(b)) => Some(format!("{a}\n{b}")),
+            (a, b) => a.or(b),
+        };
         return report(x, head, note);
     }
     let cwd = json.get("cwd").and_then(Value::as_str).map(str::to_owned);

@@ -695,6 +695,79 @@ fn print_uncertain_route_shows_claude_the_candidates() {
     );
 }
 
+#[test]
+fn print_a_running_session_is_never_resumed() {
+    let w = World::new();
+    let app = w.project("webapp");
+    let id = w.seed_session(
+        &app,
+        "fix the flaky login test in the auth module",
+        "Fixed the flaky login test.",
+    );
+    // Another Codex process is in the middle of a turn of that session.
+    w.openai.push(Reply::stall("Done with the login test."));
+    let mut busy = w
+        .command(&codex_bin())
+        .args(["exec", "resume", &id, "keep going on the flaky login test"])
+        .current_dir(&app)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run codex exec resume");
+    assert!(
+        w.openai.wait_stalls(1, Duration::from_secs(30)),
+        "the busy Codex never asked the model"
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, out) = w.run_client(&["show", "--json", &id]);
+        if out.contains("\"status\": \"running\"") || out.contains("\"status\":\"running\"") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "codexd never saw {id} running: {out}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    let prompt = "the flaky login test in the auth module fails again";
+    w.openai.push(Reply::text("ANSWER-ELSEWHERE"));
+    let shown = run(
+        &w,
+        Mode::Print,
+        &format!("/codex {prompt}"),
+        "ANSWER-ELSEWHERE",
+    );
+    let turn = w.last_turn();
+    let route = route_json(&route_exchange(&turn));
+    assert_ne!(route["session"], id.as_str(), "{route:#}");
+    let cand = route["candidates"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == id.as_str()).cloned())
+        .unwrap_or_else(|| panic!("the running session is a candidate: {route:#}"));
+    assert_eq!(cand["running"], true, "{route:#}");
+    let cmd = codex_exchange(&turn).command().unwrap().to_owned();
+    assert!(!cmd.contains(&id), "resumed the running session: {cmd}");
+    if let Some(q) = route["queue_command"].as_str() {
+        assert!(shown.contains(q), "the report does not offer {q}:\n{shown}");
+    }
+    // The running session got no turn from /codex.
+    let msgs = user_messages(&rollout_of(&w.codex_home(), &id));
+    assert!(!msgs.iter().any(|m| m == &via_heredoc(prompt)), "{msgs:?}");
+
+    w.openai.release();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while busy.try_wait().unwrap().is_none() {
+        if Instant::now() >= deadline {
+            let _ = busy.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = busy.wait();
+}
+
 const NASTY: &str = "fix the login test: it's \"quoted\", $(touch pwned) and `id` stay\n\
                      literal; so do $HOME and \\n and a lone '\nCODEX_PROMPT_END\nend of the login test prompt";
 
@@ -870,18 +943,13 @@ fn tui_control_without_the_grant_codex_exec_asks_for_permission() {
     assert!(screen.contains("codex exec -C"), "{screen}");
     assert_eq!(w.openai.model_requests().len(), served, "Codex was not run");
     assert_eq!(user_messages(&rollout_of(&w.codex_home(), &id)).len(), 1);
-    // Decline: the call is refused and Codex never runs.
+    // Decline: the dialog closes, the call is refused and Codex never runs.
     t.key("Escape").unwrap();
-    let ok = w.anthropic.wait_for(CLAUDE_TIMEOUT, |reqs| {
-        reqs.iter().filter(|r| r.is_main_turn()).any(|r| {
-            r.tool_exchanges().iter().any(|x| {
-                x.command().is_some_and(|c| c.starts_with("codex exec"))
-                    && x.result.as_ref().is_some_and(|r| r.is_error)
-            })
+    let after = t
+        .wait_for_named("the dialog to close", Duration::from_secs(20), |s| {
+            !s.contains("Do you want to proceed?")
         })
-    });
-    if ok {
-        assert_eq!(w.openai.model_requests().len(), served);
-    }
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(w.openai.model_requests().len(), served, "{after}");
     assert_eq!(user_messages(&rollout_of(&w.codex_home(), &id)).len(), 1);
 }
