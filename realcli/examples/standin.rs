@@ -18,6 +18,12 @@ fn main() -> anyhow::Result<()> {
         anyhow::bail!("usage: standin <CODEX_HOME> <codex-version>");
     };
     let server = StandIn::start();
+    if let Some(ms) = std::env::var("STANDIN_LATENCY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        server.set_latency(Duration::from_millis(ms));
+    }
     write_codex_config(std::path::Path::new(&home), &version, &server)?;
     println!("export CODEX_HOME='{home}'");
     for (k, v) in server.codex_env() {

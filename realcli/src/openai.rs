@@ -206,6 +206,8 @@ struct Inner {
     /// Stalls begun so far and the release generation each waits for.
     stalls_started: u64,
     released: u64,
+    /// Time before each model reply starts (a real model takes a while).
+    latency: Duration,
 }
 
 struct Shared {
@@ -298,6 +300,11 @@ impl StandIn {
     /// fail, so an unexpected request is loud).
     pub fn set_default(&self, reply: Option<Reply>) {
         self.lock().default = reply;
+    }
+
+    /// Waits this long before answering each model request (default: no wait).
+    pub fn set_latency(&self, latency: Duration) {
+        self.lock().latency = latency;
     }
 
     /// Replies still scripted and not yet served.
@@ -479,7 +486,7 @@ async fn handle(
         body: body_json,
         model_request: is_responses || is_chat,
     };
-    let (reply, n) = {
+    let (reply, n, latency) = {
         let mut inner = shared.inner.lock().unwrap_or_else(|e| e.into_inner());
         inner.requests.push(record);
         let reply = if is_responses || is_chat {
@@ -496,9 +503,12 @@ async fn handle(
         } else {
             inner.responses_served
         };
-        (reply, n)
+        (reply, n, inner.latency)
     };
     shared.changed.notify_all();
+    if !latency.is_zero() && (is_responses || is_chat) {
+        tokio::time::sleep(latency).await;
+    }
 
     if method == Method::GET && is_models(&path) {
         // Newer releases fetch the model list from the provider; an empty list makes them fall
