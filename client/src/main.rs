@@ -104,6 +104,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             limit: Some(limit),
             cwd: Some(current_dir().display().to_string()),
             all,
+            ..SearchParams::default()
         }),
         Command::SetStatus { id, status } => Request::SetStatus(SetStatusParams {
             id,
@@ -158,7 +159,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_UNREACHABLE));
         }
     };
-    Ok(output(kind, response, &g, style))
+    let search_limit = match &request {
+        Request::Search(p) => p.limit.unwrap_or(20),
+        _ => 0,
+    };
+    Ok(output(kind, response, &g, style, search_limit))
 }
 
 /// A spinner on stderr (terminals only) for requests that take a while: a `build` over a big
@@ -370,7 +375,7 @@ fn obtain(
     Ok(r)
 }
 
-fn output(kind: &str, r: Response, g: &cli::Global, style: Style) -> ExitCode {
+fn output(kind: &str, r: Response, g: &cli::Global, style: Style, search_limit: usize) -> ExitCode {
     for w in &r.warnings {
         eprintln!("warning: {w}");
     }
@@ -408,7 +413,7 @@ fn output(kind: &str, r: Response, g: &cli::Global, style: Style) -> ExitCode {
         };
         serde_json::to_string_pretty(&body).unwrap_or_default() + "\n"
     } else {
-        match human(kind, ok, g, style) {
+        match human(kind, ok, g, style, search_limit) {
             Ok(t) => t,
             Err(e) => {
                 eprintln!("codexd-client: cannot read the daemon's answer: {e}");
@@ -423,7 +428,13 @@ fn output(kind: &str, r: Response, g: &cli::Global, style: Style) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn human(kind: &str, ok: &str, g: &cli::Global, style: Style) -> Result<String, serde_json::Error> {
+fn human(
+    kind: &str,
+    ok: &str,
+    g: &cli::Global,
+    style: Style,
+    search_limit: usize,
+) -> Result<String, serde_json::Error> {
     Ok(match kind {
         "list" => render::list(&serde_json::from_str(ok)?, style),
         "show" => render::show(&serde_json::from_str(ok)?, style),
@@ -433,7 +444,7 @@ fn human(kind: &str, ok: &str, g: &cli::Global, style: Style) -> Result<String, 
             render::build(&serde_json::from_str(ok)?, &home.display().to_string())
         }
         "route" => render::route(&serde_json::from_str(ok)?, style),
-        "search" => render::search(&serde_json::from_str(ok)?, style),
+        "search" => render::search(&serde_json::from_str(ok)?, search_limit, style),
         "set_status" => render::set_status(&serde_json::from_str(ok)?),
         "status" => render::status(&serde_json::from_str(ok)?),
         "shutdown" => "codexd is stopping\n".to_owned(),

@@ -342,6 +342,7 @@ fn candidate(eng: &Engine, hit: &codexd_route::Hit, now: i64) -> Option<Candidat
         title: t.title(),
         score: (hit.score * 1000.0).round() / 1000.0,
         matched_terms: hit.matched_terms.clone(),
+        fields: hit.fields.iter().map(|f| (*f).to_owned()).collect(),
         reasons: hit.reasons.clone(),
         cwd: t.record().cwd().map(str::to_owned),
         last_used: format_secs(t.updated_ms()),
@@ -370,13 +371,29 @@ fn search(shared: &Shared, id: u64, p: &SearchParams) -> Response {
     }
     let eng = shared.lock();
     let now = now_ms();
-    let opts = route_options(p.cwd.as_deref(), Some(p.limit.unwrap_or(20)), true, p.all);
-    let hits = eng.route.search(&p.query, &opts);
+    let opts = route_options(p.cwd.as_deref(), None, true, p.all);
+    // The limit is honoured as given (not route's cap): the index ranks only what it returns.
+    let limit = p.limit.unwrap_or(20);
+    let status_ok = |key: &str| {
+        p.status.is_empty()
+            || eng
+                .table
+                .thread(key)
+                .is_some_and(|t| p.status.contains(&t.status(now, eng.config.policy)))
+    };
+    let keep = |key: &str, same_project: bool| (!p.same_project || same_project) && status_ok(key);
+    let (hits, total) = eng.route.search_filtered(&p.query, &opts, limit, &keep);
     let hits = hits
         .iter()
         .filter_map(|h| candidate(&eng, h, now))
         .collect();
-    Response::ok(id, &SearchResponse { hits })
+    Response::ok(
+        id,
+        &SearchResponse {
+            hits,
+            total: Some(total),
+        },
+    )
 }
 
 fn route(shared: &Shared, id: u64, p: &RouteParams) -> Response {

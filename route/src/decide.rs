@@ -147,6 +147,7 @@ mod tests {
             coverage,
             same_project: false,
             matched_terms: vec!["auth".to_owned()],
+            fields: vec!["title"],
             reasons: vec![],
         }
     }

@@ -554,15 +554,30 @@ impl Index {
     }
 
     pub(crate) fn search_n(&self, query: &str, opts: &Options, n: usize) -> Vec<Hit> {
+        self.search_filtered(query, opts, n, &|_, _| true).0
+    }
+
+    /// [`Index::search`] with a filter and the number of matches: the best `n` sessions among
+    /// those `keep(key, same_project)` accepts, and how many it accepted in all (so a caller
+    /// can say "20 of 1,234"). The filter runs before ranking, so it never shortens a page.
+    pub fn search_filtered(
+        &self,
+        query: &str,
+        opts: &Options,
+        n: usize,
+        keep: &dyn Fn(&str, bool) -> bool,
+    ) -> (Vec<Hit>, usize) {
         let q = self.prepare(query);
         let total_weight: f32 = q.iter().map(|t| t.weight).sum();
         if q.is_empty() || total_weight <= 0.0 {
-            return Vec::new();
+            return (Vec::new(), 0);
         }
         let mut scored = self.score(&q, total_weight, opts);
+        scored.retain(|s| keep(&self.doc(s.doc).key, s.place != Place::Elsewhere));
+        let total = scored.len();
         let n = n.min(scored.len());
         if n == 0 {
-            return Vec::new();
+            return (Vec::new(), total);
         }
         // Partial selection: only the top `n` of possibly thousands need ordering.
         let cmp = |a: &Scored, b: &Scored| self.rank_order(a, b);
@@ -571,10 +586,11 @@ impl Index {
             scored.truncate(n);
         }
         scored.sort_unstable_by(cmp);
-        scored
+        let hits = scored
             .into_iter()
             .map(|s| self.explain(&q, s, total_weight, opts))
-            .collect()
+            .collect();
+        (hits, total)
     }
 
     /// Best first; ties go to the more recently used session, then to the smaller key (so the
@@ -808,8 +824,14 @@ impl Index {
         if doc.non_interactive {
             reasons.push("exec/sub-agent thread (penalised)".to_owned());
         }
+        let fields = Field::ALL
+            .into_iter()
+            .filter(|&f| !per_field[f as usize].is_empty())
+            .map(Field::name)
+            .collect();
         Hit {
             key: doc.key.to_string(),
+            fields,
             score: f64::from(s.score),
             coverage: f64::from((s.coverage / total_weight).clamp(0.0, 1.0)),
             same_project: s.place != Place::Elsewhere,

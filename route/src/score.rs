@@ -27,6 +27,16 @@ pub(crate) enum Field {
 impl Field {
     pub(crate) const ALL: [Field; NF] = [Field::Title, Field::First, Field::Prompts, Field::Place];
 
+    /// Stable name on the wire (`fields` of a search hit).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::First => "first_prompt",
+            Field::Prompts => "prompts",
+            Field::Place => "place",
+        }
+    }
+
     /// Wording in explanations ("title matches …").
     pub(crate) fn describe(self) -> &'static str {
         match self {
