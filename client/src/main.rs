@@ -5,6 +5,7 @@
 mod cli;
 mod connect;
 mod fallback;
+mod pick;
 mod render;
 mod service;
 
@@ -27,7 +28,7 @@ use connect::{ConnectError, Connection};
 use render::Style;
 
 /// Exit codes (documented in `--help`).
-const EXIT_ERROR: u8 = 1;
+pub(crate) const EXIT_ERROR: u8 = 1;
 const EXIT_NOT_FOUND: u8 = 2;
 const EXIT_UNREACHABLE: u8 = 3;
 
@@ -110,6 +111,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             id,
             status: status.into(),
         }),
+        Command::Pick { query, print, here } => {
+            return pick::run(pick::Options {
+                query: query.join(" "),
+                print,
+                json: g.json,
+                project: here,
+                no_color: g.no_color,
+                socket: codexd_proto::socket::resolve_socket_path(g.socket.as_deref()),
+                codex_home: g.codex_home.clone(),
+                timeout: Duration::from_secs_f64(g.timeout.clamp(0.1, 86_400.0)),
+                no_autostart: g.no_autostart,
+            });
+        }
         Command::Status => Request::Status(Empty {}),
         Command::Shutdown => Request::Shutdown(Empty {}),
         Command::Sync => Request::Sync(Empty {}),
@@ -256,7 +270,7 @@ impl Progress {
 /// A daemon indexes one Codex home. When the caller names another one (flag or CODEX_HOME)
 /// than the daemon on this socket indexes, the answer would silently be about the wrong
 /// home: say so.
-fn other_home_warning(conn: &Connection, asked: Option<&Path>) -> Option<String> {
+pub(crate) fn other_home_warning(conn: &Connection, asked: Option<&Path>) -> Option<String> {
     let explicit = asked.map(Path::to_path_buf).or_else(|| {
         std::env::var_os("CODEX_HOME")
             .filter(|v| !v.is_empty())
@@ -290,21 +304,21 @@ fn open_patiently(
     Connection::open(socket, timeout)
 }
 
-enum Unreachable {
+pub(crate) enum Unreachable {
     NoDaemonForShutdown,
     Fatal(String),
 }
 
-/// Ask the daemon (starting it if needed); if that fails, answer from a direct scan.
-fn obtain(
+/// Connect to the daemon, starting it (or replacing an older one) unless `no_autostart`.
+/// `request` goes along with the hello when it changes nothing.
+pub(crate) fn connect_or_start(
     request: &Request,
     socket: &Path,
     codex_home: Option<&Path>,
     timeout: Duration,
     no_autostart: bool,
-    on_progress: &mut dyn FnMut(codexd_proto::Progress),
-) -> Result<Response, Unreachable> {
-    let connected = match open_patiently(socket, timeout, request) {
+) -> Result<Connection, Unreachable> {
+    match open_patiently(socket, timeout, request) {
         Ok(c) => Ok(c),
         Err(ConnectError::NotRunning(_)) if matches!(request, Request::Shutdown(_)) => {
             return Err(Unreachable::NoDaemonForShutdown);
@@ -332,6 +346,23 @@ fn obtain(
             }
         }
         Err(e) => Err(e.to_string()),
+    }
+    .map_err(Unreachable::Fatal)
+}
+
+/// Ask the daemon (starting it if needed); if that fails, answer from a direct scan.
+fn obtain(
+    request: &Request,
+    socket: &Path,
+    codex_home: Option<&Path>,
+    timeout: Duration,
+    no_autostart: bool,
+    on_progress: &mut dyn FnMut(codexd_proto::Progress),
+) -> Result<Response, Unreachable> {
+    let connected = match connect_or_start(request, socket, codex_home, timeout, no_autostart) {
+        Ok(c) => Ok(c),
+        Err(Unreachable::Fatal(why)) => Err(why),
+        Err(other) => return Err(other),
     };
     let why = match connected {
         Ok(mut conn) => match conn.request(request.clone(), on_progress) {
@@ -453,7 +484,7 @@ fn human(
     })
 }
 
-fn current_dir() -> PathBuf {
+pub(crate) fn current_dir() -> PathBuf {
     std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"))
 }
 
