@@ -12,6 +12,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::state::{Mode, Row, Scope, State};
 
+/// Longest a prompt is shown in the preview (around its first match).
+const PREVIEW_PROMPT_CHARS: usize = 240;
+
 /// Widest the preview pane needs to be beside the list.
 const SIDE_BY_SIDE_MIN_WIDTH: u16 = 110;
 
@@ -77,7 +80,15 @@ impl Palette {
 pub fn draw(f: &mut Frame, state: &mut State, now_unix: i64) {
     let p = Palette { color: state.color };
     let area = f.area();
-    let banner_h = state.banner.len() as u16;
+    // Banners wrap: each takes as many lines as its length needs (at most a third of the
+    // screen in all).
+    let width = area.width.max(1) as usize;
+    let banner_h = state
+        .banner
+        .iter()
+        .map(|b| (b.chars().count() + 1).div_ceil(width))
+        .sum::<usize>()
+        .min(area.height as usize / 3) as u16;
     let [top, banner, body, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(banner_h),
@@ -93,7 +104,7 @@ pub fn draw(f: &mut Frame, state: &mut State, now_unix: i64) {
             .iter()
             .map(|b| Line::styled(format!(" {b}"), p.banner()))
             .collect();
-        f.render_widget(Paragraph::new(lines), banner);
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), banner);
     }
 
     let (list_area, preview_area) = if body.width >= SIDE_BY_SIDE_MIN_WIDTH {
@@ -192,7 +203,7 @@ fn row_line(
     let age = format!("{:>4}", age(&r.last_used, now_unix));
     let fixed = 1 + 9 + 1 + project_w + 1 + 4 + 2;
     let title_room = width.saturating_sub(fixed);
-    let title = fit_end(&one_line(&r.title), title_room);
+    let title = window(&one_line(&r.title), &r.matched_terms, title_room);
     let mut spans = vec![
         Span::raw(marker),
         Span::styled(status, p.status(r.status)),
@@ -358,7 +369,8 @@ fn preview_text(row: &Row, d: Option<&SessionDetail>, p: &Palette, now_unix: i64
             "      "
         };
         let mut spans = vec![Span::styled(format!("{tag} "), p.dim())];
-        spans.extend(highlighted(&one_line(prompt), &row.matched_terms, p));
+        let text = window(&one_line(prompt), &row.matched_terms, PREVIEW_PROMPT_CHARS);
+        spans.extend(highlighted(&text, &row.matched_terms, p));
         lines.push(Line::from(spans));
     }
     if let Some(answer) = last_answer(d) {
@@ -508,8 +520,26 @@ fn fit(s: &str, n: usize) -> String {
     }
 }
 
-fn fit_end(s: &str, n: usize) -> String {
-    fit(s, n)
+/// At most `n` chars of `text`, starting a little before the first match when it would
+/// otherwise be cut off, so the matched word is on screen.
+fn window(text: &str, terms: &[String], n: usize) -> String {
+    let total = text.chars().count();
+    if total <= n {
+        return text.to_owned();
+    }
+    let first_end = match_ranges(text, terms)
+        .first()
+        .map(|&(s, e)| (text[..s].chars().count(), text[..e].chars().count()));
+    match first_end {
+        Some((start, end)) if end + 1 > n => {
+            let from = start
+                .saturating_sub(12)
+                .min(total.saturating_sub(n.saturating_sub(1)));
+            let rest: String = text.chars().skip(from).collect();
+            fit(&format!("…{rest}"), n)
+        }
+        _ => fit(text, n),
+    }
 }
 
 fn tail_chars(s: &str, n: usize) -> String {
@@ -546,5 +576,10 @@ mod tests {
         assert_eq!(group_thousands(1234567), "1,234,567");
         assert_eq!(leaf("/home/me/src/billing/"), "billing");
         assert_eq!(fit("abcdef", 4), "abc…");
+        let long = "a very long prompt about many things and finally the stripe webhook";
+        let w = window(long, &["stripe".into()], 30);
+        assert!(w.starts_with('…') && w.contains("stripe"), "{w}");
+        assert_eq!(w.chars().count(), 30);
+        assert_eq!(window("short", &["x".into()], 30), "short");
     }
 }
