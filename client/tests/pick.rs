@@ -76,12 +76,9 @@ impl Tmux {
     /// `command` runs under `sh -c` in a `width`×`height` window; after it the pane keeps a
     /// shell-like line `picker-exited <code>` and stays open.
     fn start(fx: &Fixture, width: u16, height: u16, command: &str, env: &[(&str, &str)]) -> Tmux {
-        let socket = fx.env.dir.path().join("tmux.sock");
-        let path = format!(
-            "{}:{}",
-            fx.bin.display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let socket = fx.env.dir.path().join(format!("tmux{n}.sock"));
         let mut vars: Vec<(String, String)> = vec![
             ("CODEX_HOME".into(), fx.env.home.display().to_string()),
             ("CODEXD_SOCKET".into(), fx.env.socket.display().to_string()),
@@ -93,7 +90,6 @@ impl Tmux {
                 "CODEXD_CACHE_DIR".into(),
                 fx.env.dir.path().join("cache").display().to_string(),
             ),
-            ("PATH".into(), path),
             ("TERM".into(), "xterm-256color".into()),
         ];
         vars.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
@@ -105,7 +101,11 @@ impl Tmux {
         for (k, v) in &vars {
             cmd.arg("-e").arg(format!("{k}={v}"));
         }
-        let script = format!("{command}; echo picker-exited $?; exec sleep 600");
+        // tmux gives the pane its own PATH whatever `-e` says: set it in the script.
+        let script = format!(
+            "PATH='{}':\"$PATH\"; export PATH; {command}; echo picker-exited $?; exec sleep 600",
+            fx.bin.display()
+        );
         cmd.args(["sh", "-c", &script]);
         let status = cmd
             .status()
@@ -237,7 +237,8 @@ fn type_preview_and_enter_resumes_in_the_sessions_directory() {
         "the preview says which fields matched:\n{s}"
     );
     t.keys(&["Enter"]);
-    let ran = wait_for("the stand-in codex to run", || recorded(&fx.record));
+    t.wait_screen("the shell after codex", |s| s.contains("picker-exited"));
+    let ran = recorded(&fx.record).unwrap_or_else(|| panic!("codex did not run:\n{}", t.screen()));
     let dir = fx.workdir.display().to_string();
     assert_eq!(
         ran,
@@ -249,7 +250,7 @@ fn type_preview_and_enter_resumes_in_the_sessions_directory() {
             format!("arg={ID}"),
         ]
     );
-    t.wait_screen("the shell after codex", |s| s.contains("picker-exited 0"));
+    assert!(t.screen().contains("picker-exited 0"));
     assert!(!t.alternate_on(), "the alternate screen was left");
 }
 
