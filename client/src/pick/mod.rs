@@ -300,7 +300,10 @@ fn start_worker(opts: &Options, setup: Setup, jobs: Receiver<Job>, tx: Sender<Ms
                         conn.daemon.version
                     )));
                 }
-                Backend::Daemon { conn, filters }
+                Backend::Daemon {
+                    conn: Box::new(conn),
+                    filters,
+                }
             }
             Err(why) => {
                 let why = match why {

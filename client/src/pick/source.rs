@@ -33,7 +33,7 @@ pub enum Job {
 /// How the worker reaches the sessions.
 pub enum Backend {
     Daemon {
-        conn: Connection,
+        conn: Box<Connection>,
         /// The daemon filters and counts searches itself.
         filters: bool,
     },
@@ -120,7 +120,7 @@ fn ask(backend: &mut Backend, setup: &Setup, request: Request) -> Response {
                 Err(_) => {
                     if let Ok(c) = Connection::open(&setup.socket, setup.timeout) {
                         *filters = has_filters(&c);
-                        *conn = c;
+                        **conn = c;
                         if let Ok(r) = conn.request(request.clone(), &mut |_| {}) {
                             return r;
                         }
