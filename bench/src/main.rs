@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use codexd::engine::{Config, Engine, Shared};
+use codexd_core::engine::{Config, Engine, Shared};
 use codexd_corpus::{CorpusOptions, Manifest};
 
 struct Opts {
@@ -116,7 +116,7 @@ fn corpus(dir: &Path, n: usize, scale: f64) -> Manifest {
 }
 
 fn rollout_files(home: &Path) -> Vec<PathBuf> {
-    codexd::discover::discover(home)
+    codexd_core::discover::discover(home)
         .files
         .into_iter()
         .map(|f| f.path)

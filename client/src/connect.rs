@@ -269,15 +269,17 @@ pub fn start_and_connect(
         ));
     };
     // The daemon logs next to its socket; create the directory privately first.
-    let log = codexd::paths::secure_socket_dir(socket).ok().and_then(|_| {
-        use std::os::unix::fs::OpenOptionsExt;
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(0o600)
-            .open(socket.with_file_name("codexd.log"))
-            .ok()
-    });
+    let log = codexd_core::paths::secure_socket_dir(socket)
+        .ok()
+        .and_then(|_| {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .mode(0o600)
+                .open(socket.with_file_name("codexd.log"))
+                .ok()
+        });
     let mut cmd = Command::new(&bin);
     cmd.arg("--socket").arg(socket);
     if let Some(home) = codex_home {

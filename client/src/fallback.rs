@@ -4,12 +4,12 @@
 
 use std::path::Path;
 
-use codexd::engine::{Config, Engine, Shared};
-use codexd::lock::InstanceLock;
+use codexd_core::engine::{Config, Engine, Shared};
+use codexd_core::lock::InstanceLock;
 use codexd_proto::{Request, Response};
 
 pub fn answer(codex_home: Option<&Path>, socket: &Path, request: Request) -> Response {
-    let home = codexd::paths::resolve_codex_home(codex_home);
+    let home = codexd_core::paths::resolve_codex_home(codex_home);
     let mut config = Config::for_home(home.clone());
     config.socket = socket.to_owned();
     if let Some(r) = std::env::var_os("CODEXD_REGISTRY").filter(|v| !v.is_empty()) {
@@ -22,7 +22,7 @@ pub fn answer(codex_home: Option<&Path>, socket: &Path, request: Request) -> Res
         || matches!(&request, Request::Build(_) | Request::SetStatus(_))
         || matches!(&request, Request::Cleanup(p) if !p.dry_run);
     let lock = writes
-        .then(|| codexd::paths::secure_socket_dir(socket).ok())
+        .then(|| codexd_core::paths::secure_socket_dir(socket).ok())
         .flatten()
         .and_then(|_| InstanceLock::acquire(&codexd_proto::socket::lock_path_for(socket)).ok());
     config.write_registry = lock.is_some();
@@ -31,7 +31,7 @@ pub fn answer(codex_home: Option<&Path>, socket: &Path, request: Request) -> Res
     if registry_missing && lock.is_some() && home.is_dir() {
         let _ = shared.save_registry();
     }
-    let mut response = codexd::commands::dispatch(&shared, 1, request);
+    let mut response = codexd_core::commands::dispatch(&shared, 1, request);
     if !home.is_dir() {
         response.warnings.push(format!(
             "{} does not exist (set CODEX_HOME or --codex-home)",
@@ -45,7 +45,7 @@ pub fn answer(codex_home: Option<&Path>, socket: &Path, request: Request) -> Res
 /// A read-only engine over a direct scan of the home, for many requests in a row (the
 /// picker). It never writes the registry; a write goes through [`answer`].
 pub fn engine(codex_home: Option<&Path>, socket: &Path) -> Shared {
-    let home = codexd::paths::resolve_codex_home(codex_home);
+    let home = codexd_core::paths::resolve_codex_home(codex_home);
     let mut config = Config::for_home(home);
     config.socket = socket.to_owned();
     if let Some(r) = std::env::var_os("CODEXD_REGISTRY").filter(|v| !v.is_empty()) {
@@ -59,7 +59,7 @@ fn scan(config: Config) -> Shared {
     // Read the registry without "repairing" it: moving a corrupt file aside is the daemon's job.
     let user = std::fs::read(&config.registry)
         .ok()
-        .and_then(|b| codexd::registry::parse(&b))
+        .and_then(|b| codexd_core::registry::parse(&b))
         .map(|(u, _)| u)
         .unwrap_or_default();
     let mut engine = Engine::new(config);

@@ -276,7 +276,7 @@ pub(crate) fn other_home_warning(conn: &Connection, asked: Option<&Path>) -> Opt
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
     })?;
-    let wanted = codexd::paths::resolve_codex_home(Some(&explicit));
+    let wanted = codexd_core::paths::resolve_codex_home(Some(&explicit));
     let theirs = PathBuf::from(conn.daemon.codex_home.as_deref()?);
     (wanted != theirs).then(|| {
         format!(
@@ -471,7 +471,7 @@ fn human(
         "show" => render::show(&serde_json::from_str(ok)?, style),
         "cleanup" => render::cleanup(&serde_json::from_str(ok)?, style),
         "build" => {
-            let home = codexd::paths::resolve_codex_home(g.codex_home.as_deref());
+            let home = codexd_core::paths::resolve_codex_home(g.codex_home.as_deref());
             render::build(&serde_json::from_str(ok)?, &home.display().to_string())
         }
         "route" => render::route(&serde_json::from_str(ok)?, style),

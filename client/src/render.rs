@@ -26,6 +26,7 @@ impl Style {
 
     fn tag(&self, status: Status) -> String {
         let code = match status {
+            Status::Running => "1;35",
             Status::Active => "32",
             Status::Completed => "36",
             Status::Failed => "31",
@@ -35,14 +36,31 @@ impl Style {
     }
 }
 
-/// `019c8a4c...` — the original command's `id[0:8]...`.
+/// `019c8a4c...` — the original command's `id[0:8]...`, for answers that carry no unique
+/// prefix (`build`; older daemons).
 pub fn short_id(id: &str) -> String {
     let end = id.char_indices().nth(8).map_or(id.len(), |(i, _)| i);
     format!("{}...", &id[..end])
 }
 
+/// The session's shortest unique prefix in the original command's `…...` form (`show`
+/// accepts it, dots and all).
+fn unique_id(s: &SessionSummary) -> String {
+    if s.short_id.is_empty() {
+        short_id(&s.id)
+    } else {
+        format!("{}...", s.short_id)
+    }
+}
+
+/// ` [exec]` after sessions that `codex exec` (and so `/codex`) started.
+fn origin_mark(s: &SessionSummary) -> &'static str {
+    if s.source == "exec" { " [exec]" } else { "" }
+}
+
 fn group_title(s: Status) -> &'static str {
     match s {
+        Status::Running => "Running Sessions:",
         Status::Active => "Active Sessions:",
         Status::Completed => "Completed Sessions:",
         Status::Failed => "Failed Sessions:",
@@ -64,11 +82,12 @@ pub fn list(r: &ListResponse, style: Style) -> String {
         for s in group {
             let _ = writeln!(
                 out,
-                "{} {} - {} (Last used: {})",
+                "{} {} - {} (Last used: {}){}",
                 style.tag(s.status),
-                short_id(&s.id),
+                unique_id(s),
                 s.title,
-                s.last_used
+                s.last_used,
+                origin_mark(s)
             );
         }
         out.push('\n');
@@ -104,6 +123,9 @@ pub fn show(d: &SessionDetail, style: Style) -> String {
     let s = &d.summary;
     let mut out = String::new();
     let _ = writeln!(out, "Session {}", style.paint("1", &s.id));
+    if !s.short_id.is_empty() {
+        let _ = writeln!(out, "  Short id:   {}", s.short_id);
+    }
     if let Some(name) = &s.name {
         let _ = writeln!(out, "  Name:       {name}");
     }
@@ -173,6 +195,12 @@ pub fn show(d: &SessionDetail, style: Style) -> String {
             let _ = writeln!(out, "         … {skipped} more …");
         }
     }
+    if let Some(answer) = &d.last_answer {
+        let _ = writeln!(out, "  Last answer:");
+        for line in answer.lines().take(12) {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
     let _ = writeln!(out, "  Resume:     {}", d.resume_command);
     out
 }
@@ -187,13 +215,15 @@ fn one_line(s: &str, max: usize) -> String {
     }
 }
 
+/// One candidate of an ambiguity answer: the full id, so it can be given back as it is.
 pub fn candidates_line(s: &SessionSummary, style: Style) -> String {
     format!(
-        "{} {} - {} (Last used: {})",
+        "{} {} - {} (Last used: {}){}",
         style.tag(s.status),
-        short_id(&s.id),
+        s.id,
         s.title,
-        s.last_used
+        s.last_used,
+        origin_mark(s)
     )
 }
 
@@ -207,7 +237,7 @@ pub fn cleanup(r: &CleanupResponse, style: Style) -> String {
             out,
             "{} {} - {}",
             style.tag(s.status),
-            short_id(&s.id),
+            unique_id(s),
             s.title
         );
     }
@@ -275,12 +305,17 @@ fn candidate_lines(out: &mut String, cands: &[Candidate], style: Style) {
         };
         let _ = writeln!(
             out,
-            "  {}. {} {} \"{}\" (score {:.2}){terms}",
+            "  {}. {} {} \"{}\" (score {:.2}){terms}{}",
             i + 1,
             style.tag(c.status),
             c.id,
             c.title,
-            c.score
+            c.score,
+            if c.cwd_exists {
+                ""
+            } else {
+                " (directory gone)"
+            }
         );
         if !c.reasons.is_empty() {
             let _ = writeln!(out, "     {}", c.reasons.join("; "));
@@ -313,7 +348,18 @@ pub fn route(r: &RouteResponse, style: Style) -> String {
     if !r.reason.is_empty() {
         let _ = writeln!(out, "  {}", r.reason);
     }
+    if r.confirm {
+        let _ = writeln!(
+            out,
+            "  {} (margin over the runner-up {:.2}): check the candidates below",
+            style.paint("1;33", "unsure"),
+            r.margin
+        );
+    }
     let _ = writeln!(out, "\n  {}", r.command);
+    if let Some(q) = &r.queue_command {
+        let _ = writeln!(out, "  (queue to the running session: {q})");
+    }
     let _ = writeln!(out, "  (interactive: {})", r.interactive_command);
     let others: Vec<Candidate> = r
         .candidates

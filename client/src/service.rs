@@ -80,7 +80,7 @@ pub fn install_service(dry_run: bool, json: bool) -> anyhow::Result<ExitCode> {
         .map(|v| {
             (
                 "CODEX_HOME".to_owned(),
-                codexd::paths::resolve_codex_home(Some(std::path::Path::new(&v)))
+                codexd_core::paths::resolve_codex_home(Some(std::path::Path::new(&v)))
                     .display()
                     .to_string(),
             )

@@ -12,13 +12,21 @@ const INVOICE: &str = "019c8a4d-0000-7000-8000-00000000000b";
 const LOGIN_OTHER_REPO: &str = "019c8a4e-0000-7000-8000-00000000000c";
 const OLD_FAILED: &str = "019b0000-0000-7000-8000-00000000000d";
 
+/// A project directory of the fixture's person, inside the test's temp dir (it must exist:
+/// `route` never resumes a session whose directory is gone).
+fn u(env: &Env, project: &str) -> String {
+    let dir = env.dir.path().join("u").join(project);
+    fs::create_dir_all(&dir).unwrap();
+    dir.display().to_string()
+}
+
 fn fixture(env: &Env) {
     let a = env.write(
         &lines::rollout_path(false, "2026-11-20T10-00-00", LOGIN),
         lines::session(
             LOGIN,
             "2026-11-20T09:00:00.000Z",
-            "/home/u/webapp",
+            &u(env, "webapp"),
             "Fix the flaky login test in the authentication service",
         )
         .as_bytes(),
@@ -29,7 +37,7 @@ fn fixture(env: &Env) {
         lines::session(
             INVOICE,
             "2026-11-21T09:00:00.000Z",
-            "/home/u/billing",
+            &u(env, "billing"),
             "Migrate the postgres schema for invoices",
         )
         .as_bytes(),
@@ -40,15 +48,20 @@ fn fixture(env: &Env) {
         lines::session(
             LOGIN_OTHER_REPO,
             "2026-11-22T09:00:00.000Z",
-            "/home/u/mobile",
+            &u(env, "mobile"),
             "Fix the flaky login test in the authentication service",
         )
         .as_bytes(),
     );
     age(&c, 1800);
     let text = [
-        lines::meta(OLD_FAILED, "2025-01-01T09:00:00.000Z", "/home/u/old", "cli"),
-        lines::turn("2025-01-01T09:00:00.000Z", "/home/u/old"),
+        lines::meta(
+            OLD_FAILED,
+            "2025-01-01T09:00:00.000Z",
+            &u(env, "old"),
+            "cli",
+        ),
+        lines::turn("2025-01-01T09:00:00.000Z", &u(env, "old")),
         lines::user("2025-01-01T09:00:01.000Z", "Port the build to bazel"),
         lines::aborted("2025-01-01T09:05:00.000Z"),
     ]
@@ -72,7 +85,7 @@ fn route_resumes_the_right_session_or_starts_new() {
         "route",
         "the login test is flaky again, fix it",
         "--cwd",
-        "/home/u/webapp",
+        &u(&env, "webapp"),
     ]);
     assert_eq!(r["decision"], "resume", "{r:#}");
     assert_eq!(r["session"], LOGIN);
@@ -80,15 +93,16 @@ fn route_resumes_the_right_session_or_starts_new() {
     assert_eq!(
         r["command"],
         format!(
-            "cd /home/u/webapp && codex exec resume {LOGIN} 'the login test is flaky again, fix it'"
+            "codex exec -C {} resume {LOGIN} 'the login test is flaky again, fix it'",
+            u(&env, "webapp")
         )
     );
-    assert_eq!(r["cwd"], "/home/u/webapp");
+    assert_eq!(r["cwd"], u(&env, "webapp"));
     let r = env.json(&[
         "route",
         "the login test is flaky again, fix it",
         "--cwd",
-        "/home/u/mobile",
+        &u(&env, "mobile"),
     ]);
     assert_eq!(r["session"], LOGIN_OTHER_REPO, "{r:#}");
 
@@ -97,7 +111,7 @@ fn route_resumes_the_right_session_or_starts_new() {
         "route",
         "auth flakiness in login tests",
         "--cwd",
-        "/home/u/webapp",
+        &u(&env, "webapp"),
     ]);
     assert_eq!(r["session"], LOGIN, "{r:#}");
 
@@ -106,12 +120,15 @@ fn route_resumes_the_right_session_or_starts_new() {
         "route",
         "write a haskell parser for toml files",
         "--cwd",
-        "/home/u/webapp",
+        &u(&env, "webapp"),
     ]);
     assert_eq!(r["decision"], "new", "{r:#}");
     assert_eq!(
         r["command"],
-        "cd /home/u/webapp && codex exec 'write a haskell parser for toml files'"
+        format!(
+            "codex exec -C {} 'write a haskell parser for toml files'",
+            u(&env, "webapp")
+        )
     );
 
     // Text output: decision line, the command, alternatives.
@@ -119,7 +136,7 @@ fn route_resumes_the_right_session_or_starts_new() {
         "route",
         "migrate the invoices schema",
         "--cwd",
-        "/home/u/billing",
+        &u(&env, "billing"),
     ]);
     assert!(
         text.starts_with(&format!(
@@ -129,7 +146,8 @@ fn route_resumes_the_right_session_or_starts_new() {
     );
     assert!(
         text.contains(&format!(
-            "cd /home/u/billing && codex exec resume {INVOICE} 'migrate the invoices schema'"
+            "codex exec -C {} resume {INVOICE} 'migrate the invoices schema'",
+            u(&env, "billing")
         )),
         "{text}"
     );
@@ -164,7 +182,7 @@ fn search_list_json_build_cleanup_and_set_status() {
         vec![OLD_FAILED]
     );
     let in_billing: Vec<SessionSummary> =
-        serde_json::from_str(&env.ok(&["list", "--json", "--cwd", "/home/u/billing"])).unwrap();
+        serde_json::from_str(&env.ok(&["list", "--json", "--cwd", &u(&env, "billing")])).unwrap();
     assert_eq!(in_billing.len(), 1);
     let limited = env.ok(&["list", "--limit", "1"]);
     assert!(
@@ -294,7 +312,7 @@ fn completions_man_and_install_dry_runs() {
 #[test]
 fn ambiguous_prefix_lists_the_most_recent_candidates_only() {
     let mut env = Env::new();
-    let n = codexd::commands::MAX_CANDIDATES + 5;
+    let n = codexd_core::commands::MAX_CANDIDATES + 5;
     for i in 0..n {
         let id = format!("0199aaaa-0000-7000-8000-{i:012}");
         let created = format!("2026-01-01T10:{:02}:00.000Z", i % 60);
@@ -314,7 +332,7 @@ fn ambiguous_prefix_lists_the_most_recent_candidates_only() {
     assert!(
         r.stderr.contains(&format!(
             "matches {n} sessions (the {} most recent are listed)",
-            codexd::commands::MAX_CANDIDATES
+            codexd_core::commands::MAX_CANDIDATES
         )),
         "{}",
         r.stderr
@@ -323,7 +341,7 @@ fn ambiguous_prefix_lists_the_most_recent_candidates_only() {
     let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(
         v["error"]["candidates"].as_array().unwrap().len(),
-        codexd::commands::MAX_CANDIDATES
+        codexd_core::commands::MAX_CANDIDATES
     );
 
     // stdout closed before the client writes: no panic, no "Broken pipe" noise.

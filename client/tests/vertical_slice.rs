@@ -142,7 +142,8 @@ Active Sessions:
 [active] 019c8a4c... - Fix the flaky login test (Last used: {a_used})
 
 Completed Sessions:
-[completed] 019c9999... - Write the changelog (Last used: 2026-03-03T10:00:05Z)
+[completed] 01a017b5... - hello from exec (Last used: 2026-08-19T01:50:00Z) [exec]
+[completed] 019c9999-0000-7000-8000-000000000003... - Write the changelog (Last used: 2026-03-03T10:00:05Z)
 [completed] 5973b6c0... - Explain the build script (Last used: 2025-06-20T13:30:00Z)
 
 Failed Sessions:
@@ -151,12 +152,21 @@ Failed Sessions:
 Archived Sessions:
 [archived] 019b0f22... - Bug fix task (Last used: 2026-01-10T14:20:00Z)
 
-Total: 5 sessions (1 active, 2 completed, 1 failed, 1 archived)
+Total: 6 sessions (1 active, 3 completed, 1 failed, 1 archived)
 
 Use codexd-client show <id> for details
 "
     );
     assert_eq!(out, expected);
+    // Every id `list` prints is accepted by `show` as printed (dots and all).
+    for id in ["019c9999-0000-7000-8000-000000000003...", "01a017b5..."] {
+        assert!(
+            env.json(&["show", id])["id"]
+                .as_str()
+                .unwrap()
+                .starts_with(id.trim_end_matches('.'))
+        );
+    }
 
     // --all adds the exec session and the prompt-less ones, newest first.
     let all = env.json(&["list", "--all"]);
@@ -207,7 +217,8 @@ Use codexd-client show <id> for details
         "{}",
         amb.stderr
     );
-    assert!(amb.stderr.contains("019c8a4c..."), "{}", amb.stderr);
+    // Candidates carry full ids, which `show` takes back as they are.
+    assert!(amb.stderr.contains(A), "{}", amb.stderr);
     let unknown = env.client(&["show", "ffffffff"]);
     assert_eq!(unknown.code, 2);
     assert!(

@@ -15,10 +15,11 @@ use interprocess::os::unix::local_socket::ListenerOptionsExt;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use crate::engine::{Config, Engine, Shared};
-use crate::lock::{InstanceLock, LockError};
-use crate::paths::{DirError, secure_socket_dir};
-use crate::{registry, server};
+use crate::server;
+use codexd_core::engine::{Config, Engine, Shared};
+use codexd_core::lock::{InstanceLock, LockError};
+use codexd_core::paths::{DirError, secure_socket_dir};
+use codexd_core::registry;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {

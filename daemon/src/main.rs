@@ -5,8 +5,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use codexd::engine::Config;
-use codexd::table::StatusPolicy;
+use codexd_core::engine::Config;
+use codexd_core::table::StatusPolicy;
 
 /// Per-user daemon that indexes OpenAI Codex CLI sessions and answers codexd-client.
 ///
@@ -126,10 +126,10 @@ fn main() -> ExitCode {
         eprintln!("codexd: {e}");
         return ExitCode::from(1);
     }
-    let codex_home = codexd::paths::resolve_codex_home(args.codex_home.as_deref());
+    let codex_home = codexd_core::paths::resolve_codex_home(args.codex_home.as_deref());
     let mut config = Config::for_home(codex_home.clone());
     if !args.no_cache {
-        config.cache = codexd::cache::default_path(&codex_home);
+        config.cache = codexd_core::cache::default_path(&codex_home);
     }
     config.socket = codexd_proto::socket::resolve_socket_path(args.socket.as_deref());
     if let Some(r) = args.registry {

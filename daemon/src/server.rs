@@ -19,8 +19,8 @@ use tokio::sync::{Semaphore, watch};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::commands;
-use crate::engine::Shared;
+use codexd_core::commands;
+use codexd_core::engine::Shared;
 
 pub const MAX_CONNECTIONS: usize = 128;
 

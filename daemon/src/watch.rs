@@ -20,8 +20,8 @@ use notify::{EventKind, RecursiveMode, Watcher};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::discover::{ARCHIVED_DIR, SESSIONS_DIR};
-use crate::engine::Shared;
+use codexd_core::discover::{ARCHIVED_DIR, SESSIONS_DIR};
+use codexd_core::engine::Shared;
 
 enum Msg {
     Paths(Vec<PathBuf>),

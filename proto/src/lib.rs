@@ -212,10 +212,12 @@ pub struct SetStatusParams {
     pub status: Status,
 }
 
-/// The original command's four statuses.
+/// The original command's four statuses, and `running`: open in a Codex process right now
+/// (derived from disk at each request; never set by a user, never stored in the registry).
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    Running,
     Active,
     Completed,
     Failed,
@@ -223,15 +225,22 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [
+    pub const ALL: [Status; 5] = [
+        Status::Running,
         Status::Active,
         Status::Completed,
         Status::Failed,
         Status::Archived,
     ];
 
+    /// The statuses a user may set (`set-status`): `running` is only ever observed.
+    pub fn settable(self) -> bool {
+        self != Status::Running
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
+            Status::Running => "running",
             Status::Active => "active",
             Status::Completed => "completed",
             Status::Failed => "failed",
@@ -263,6 +272,10 @@ pub enum TurnState {
 pub struct SessionSummary {
     /// The thread id `codex resume` takes.
     pub id: String,
+    /// The shortest prefix of `id` (at least 8 characters) that no other known session shares:
+    /// what to print where an id is shortened; `show` accepts it.
+    #[serde(default)]
+    pub short_id: String,
     /// Name set with `/rename` (session_index.jsonl), if any.
     #[serde(default)]
     pub name: Option<String>,
@@ -282,8 +295,12 @@ pub struct SessionSummary {
     pub git_branch: Option<String>,
     /// `cli`, `vscode`, `exec`, `mcp`, `subagent`, … (`unknown` when absent).
     pub source: String,
-    /// False for exec / mcp / sub-agent threads, hidden from `list` and routing by default.
+    /// False for exec / mcp / sub-agent threads (TUI and IDE sessions are interactive).
     pub interactive: bool,
+    /// A person started it (TUI, IDE or `codex exec`), as opposed to Codex's own sub-agent,
+    /// review, MCP or internal threads. Only these are listed and routed by default.
+    #[serde(default = "yes")]
+    pub user_started: bool,
     pub archived: bool,
     /// Path of the current rollout file.
     pub path: String,
@@ -317,6 +334,13 @@ pub struct SessionDetail {
     pub status_set_by_user: bool,
     /// `codex resume <id>`, run from the session's cwd.
     pub resume_command: String,
+    /// What Codex answered last (its final message of the latest turn), truncated.
+    #[serde(default)]
+    pub last_answer: Option<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -373,6 +397,25 @@ pub struct Candidate {
     pub cwd: Option<String>,
     pub last_used: String,
     pub status: Status,
+    /// See [`SessionSummary::short_id`].
+    #[serde(default)]
+    pub short_id: String,
+    #[serde(default)]
+    pub git_branch: Option<String>,
+    #[serde(default)]
+    pub first_prompt: Option<String>,
+    /// The most recent prompt (when the session has more than one).
+    #[serde(default)]
+    pub latest_prompt: Option<String>,
+    /// What Codex answered last in this session, truncated.
+    #[serde(default)]
+    pub last_answer: Option<String>,
+    /// Open in a Codex process right now: never resumed by `route`.
+    #[serde(default)]
+    pub running: bool,
+    /// The session's directory still exists (false: `route` never resumes it).
+    #[serde(default = "yes")]
+    pub cwd_exists: bool,
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -381,6 +424,11 @@ pub enum Decision {
     Resume,
     New,
 }
+
+/// `route` asks for confirmation below this confidence.
+pub const CONFIRM_BELOW: f64 = 0.7;
+/// …or, when resuming, when the runner-up is this close (relative lead below it).
+pub const CONFIRM_MARGIN: f64 = 0.15;
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct RouteResponse {
@@ -392,11 +440,23 @@ pub struct RouteResponse {
     pub title: Option<String>,
     /// 0..1.
     pub confidence: f64,
+    /// Relative lead of the best candidate over the runner-up, 0..1 (`1 − score₂/score₁`;
+    /// 1 without a runner-up, 0 without candidates).
+    #[serde(default)]
+    pub margin: f64,
+    /// codexd is unsure (see `CONFIRM_BELOW`, `CONFIRM_MARGIN`): show the candidates to the
+    /// person (or the agent acting for them) and let them pick one or start a new session.
+    #[serde(default)]
+    pub confirm: bool,
+    /// When the best match is open in another Codex process and the installed Codex can queue
+    /// a message for a live thread: the command that would do it.
+    #[serde(default)]
+    pub queue_command: Option<String>,
     /// One sentence: why resume, or why new.
     pub reason: String,
     /// Directory to run the command in.
     pub cwd: Option<String>,
-    /// Ready to run: `cd <dir> && codex exec resume <id> '<prompt>'` or `codex exec '<prompt>'`.
+    /// Ready to run: `codex exec -C <dir> resume <id> '<prompt>'` or `codex exec -C <dir> '<prompt>'`.
     pub command: String,
     /// The interactive alternative: `codex resume <id>` (or `codex`).
     pub interactive_command: String,

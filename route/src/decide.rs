@@ -38,7 +38,7 @@ impl Default for Thresholds {
 }
 
 /// Relative lead of the first candidate over the second, 0..1 (1 without a runner-up).
-pub(crate) fn lead(candidates: &[Hit]) -> f64 {
+pub fn lead(candidates: &[Hit]) -> f64 {
     match candidates {
         [] => 0.0,
         [_] => 1.0,

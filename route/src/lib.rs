@@ -50,7 +50,7 @@ mod original;
 mod score;
 mod tokenize;
 
-pub use decide::{Thresholds, decide};
+pub use decide::{Thresholds, decide, lead};
 pub use index::{Index, Prepared};
 pub use original::{OriginalSession, original_keywords, original_rule, original_task_summary};
 pub use tokenize::{Tokenizer, tokenize};

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender};
 use std::time::Duration;
 
-use codexd::engine::Shared;
+use codexd_core::engine::Shared;
 use codexd_proto::{
     CAP_SEARCH_FILTERS, ErrorKind, ListParams, ListResponse, Request, Response, SearchParams,
     SearchResponse, SessionDetail, SetStatusParams, SetStatusResponse, ShowParams, Status,
@@ -113,7 +113,7 @@ pub fn spawn(mut backend: Backend, setup: Setup, jobs: Receiver<Job>, out: Sende
 /// One request, reconnecting once if the daemon closed an idle connection.
 fn ask(backend: &mut Backend, setup: &Setup, request: Request) -> Response {
     match backend {
-        Backend::Direct(shared) => codexd::commands::dispatch(shared, 1, request),
+        Backend::Direct(shared) => codexd_core::commands::dispatch(shared, 1, request),
         Backend::Daemon { conn, filters } => {
             match conn.request(request.clone(), &mut |_| {}) {
                 Ok(r) => return r,
@@ -229,7 +229,7 @@ fn set_status(backend: &mut Backend, setup: &Setup, id: String, status: Status) 
                 request.clone(),
             );
             // Keep the picker's own engine in step with what was written.
-            let _ = codexd::commands::dispatch(shared, 1, request);
+            let _ = codexd_core::commands::dispatch(shared, 1, request);
             r
         }
         Backend::Daemon { .. } => ask(backend, setup, request),

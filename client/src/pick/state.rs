@@ -232,12 +232,7 @@ impl State {
         match (k.code, ctrl, alt) {
             (KeyCode::Esc, _, _) | (KeyCode::Char('c'), true, _) => return Action::Quit,
             (KeyCode::Enter, true, _) | (KeyCode::Enter, _, true) => return self.new_session(),
-            (KeyCode::Enter, _, _) => {
-                return self
-                    .selected_row()
-                    .cloned()
-                    .map_or(Action::None, Action::Resume);
-            }
+            (KeyCode::Enter, _, _) => return self.resume(),
             (KeyCode::Down, _, _) | (KeyCode::Char('n'), true, _) => self.move_by(1),
             (KeyCode::Up, _, _) | (KeyCode::Char('p'), true, _) => self.move_by(-1),
             (KeyCode::PageDown, _, _) | (KeyCode::Char('f'), true, _) => {
@@ -329,6 +324,21 @@ impl State {
 
     fn search(&mut self) -> Action {
         Action::Search(self.current_query())
+    }
+
+    /// Resume the selection, unless a Codex process has it open: Codex refuses a second
+    /// writer, so say so instead of starting one that would fail.
+    fn resume(&mut self) -> Action {
+        match self.selected_row() {
+            None => Action::None,
+            Some(r) if r.status == Status::Running => {
+                self.message = Some(
+                    "this session is open in a running Codex; finish there, or Alt-Enter for a new session in its directory".into(),
+                );
+                Action::None
+            }
+            Some(r) => Action::Resume(r.clone()),
+        }
     }
 
     fn cycle_status(&mut self) -> Action {
@@ -560,6 +570,13 @@ mod tests {
         assert_eq!(s.handle(&ctrl('c')), Action::Quit);
         let mut empty = State::new(String::new(), None, false);
         assert_eq!(empty.handle(&key(KeyCode::Enter)), Action::None);
+        s.set_row_status("s1", Status::Running);
+        assert_eq!(
+            s.handle(&key(KeyCode::Enter)),
+            Action::None,
+            "running: not resumed"
+        );
+        assert!(s.message.as_deref().is_some_and(|m| m.contains("running")));
     }
 
     #[test]

@@ -350,6 +350,9 @@ fn preview_text(row: &Row, d: Option<&SessionDetail>, p: &Palette, now_unix: i64
     if let Some(m) = &d.model {
         lines.push(field("model", m.clone()));
     }
+    if !s.interactive || s.source != "cli" {
+        lines.push(field("source", s.source.clone()));
+    }
     if !row.fields.is_empty() {
         let fields: Vec<&str> = row.fields.iter().map(|f| field_name(f)).collect();
         lines.push(field("matched", fields.join(", ")));
@@ -385,8 +388,7 @@ fn preview_text(row: &Row, d: Option<&SessionDetail>, p: &Palette, now_unix: i64
 
 /// The last answer Codex gave, when the daemon reports it.
 fn last_answer(d: &SessionDetail) -> Option<String> {
-    let _ = d;
-    None
+    d.last_answer.clone().filter(|a| !a.trim().is_empty())
 }
 
 fn field_name(f: &str) -> &str {

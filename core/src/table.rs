@@ -5,7 +5,7 @@
 //! [`ParsedFile`]s in; the table only merges and derives. Every mutation bumps `generation`
 //! and records which threads changed, so the route index and the registry writer can follow.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -59,6 +59,10 @@ pub struct Table {
     /// Paths and ids are `Arc`s shared with `threads` and the entries' names: one copy each.
     files: HashMap<Arc<Path>, Arc<str>>,
     threads: HashMap<Arc<str>, ThreadFiles>,
+    /// Every thread id, sorted: the neighbours of an id give its shortest unique prefix.
+    ids: BTreeSet<Arc<str>>,
+    /// Which threads a Codex process holds open right now, as last probed (see [`Live`]).
+    live: Live,
     names: HashMap<String, String>,
     user: HashMap<String, UserState>,
     /// Bumped on every change.
@@ -77,7 +81,8 @@ pub struct ThreadFiles(Vec<(Arc<Path>, FileEntry)>, ThreadKey);
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ThreadKey {
     pub updated_ms: i64,
-    pub interactive: bool,
+    /// [`Thread::user_started`] of the current file.
+    pub user_started: bool,
     /// The current file has a prompt or a rollout-recorded name (a session_index name or an
     /// inherited prefix may still give it one: check the thread when this is false).
     pub has_prompt: bool,
@@ -90,7 +95,7 @@ impl ThreadFiles {
                 let r = &e.parsed.record;
                 ThreadKey {
                     updated_ms: e.parsed.state.mtime_ms(),
-                    interactive: is_interactive(r.meta.source.as_deref().unwrap_or("unknown")),
+                    user_started: is_user_started(r),
                     has_prompt: !r.real_prompts().is_empty() || r.name.is_some(),
                 }
             }
@@ -146,11 +151,28 @@ pub struct Thread<'a> {
     pub id: &'a str,
     pub path: &'a Path,
     pub file: &'a FileEntry,
-    /// Looked up lazily: most requests never need them, and hashing every id costs.
-    names: &'a HashMap<String, String>,
-    users: &'a HashMap<String, UserState>,
+    /// Names, user state and neighbours are looked up lazily: most requests never need them,
+    /// and hashing every id costs.
+    table: &'a Table,
     files: &'a ThreadFiles,
 }
+
+/// Which threads are open in a Codex process, as probed from disk by the caller (the table
+/// does no IO). Codex keeps `thread-writer-locks/<id>.lock` locked while a process owns a
+/// paginated thread; older releases leave only an open turn to go by.
+#[derive(Clone, Debug, Default)]
+pub struct Live {
+    /// Threads whose writer lock is held.
+    pub locked: HashSet<String>,
+    /// Whether `locked` is the whole truth for paginated threads (the probe could read the
+    /// held locks). When false, an open turn written recently counts as running.
+    pub authoritative: bool,
+}
+
+/// An open turn (`task_started` without an end) this recent counts as running when no writer
+/// lock can tell: Codex appends token counts and items while a turn runs, but a long tool call
+/// can be silent for minutes.
+pub const OPEN_TURN_RUNNING_MS: i64 = 15 * 60 * 1000;
 
 impl Table {
     pub fn generation(&self) -> u64 {
@@ -199,6 +221,9 @@ impl Table {
             None => Arc::from(path),
         };
         self.files.insert(Arc::clone(&path), Arc::clone(&thread));
+        if !self.threads.contains_key(&thread) {
+            self.ids.insert(Arc::clone(&thread));
+        }
         self.touch(&thread);
         self.threads.entry(thread).or_default().insert(path, entry);
     }
@@ -212,6 +237,7 @@ impl Table {
             set.remove(path);
             if set.is_empty() {
                 self.threads.remove(&thread);
+                self.ids.remove(&thread);
             }
         }
         self.touch(&thread);
@@ -268,6 +294,37 @@ impl Table {
         self.touch(id);
     }
 
+    /// Record which threads are open in a Codex process (probed by the caller). Not a change
+    /// of the table's contents: nothing derived from disk history depends on it.
+    pub fn set_live(&mut self, live: Live) {
+        self.live = live;
+    }
+
+    /// The shortest prefix of `id` (≥ 8 characters, never ending in `-`) that no other known
+    /// thread shares. Ids are UUIDv7 (time-ordered): sessions started within about a minute
+    /// share their first 8 hex digits, so a fixed-length prefix is not enough.
+    pub fn short_id(&self, id: &str) -> String {
+        use std::ops::Bound::{Excluded, Unbounded};
+        let common = |other: Option<&Arc<str>>| {
+            other.map_or(0, |o| {
+                id.bytes()
+                    .zip(o.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count()
+            })
+        };
+        let before = self
+            .ids
+            .range::<str, _>((Unbounded, Excluded(id)))
+            .next_back();
+        let after = self.ids.range::<str, _>((Excluded(id), Unbounded)).next();
+        let mut n = (common(before).max(common(after)) + 1).max(8);
+        while n < id.len() && (!id.is_char_boundary(n) || id.as_bytes()[n - 1] == b'-') {
+            n += 1;
+        }
+        id[..n.min(id.len())].to_owned()
+    }
+
     /// Threads changed since the last call.
     pub fn take_changed(&mut self) -> HashSet<String> {
         std::mem::take(&mut self.changed)
@@ -284,8 +341,7 @@ impl Table {
             id,
             path,
             file,
-            names: &self.names,
-            users: &self.user,
+            table: self,
             files,
         })
     }
@@ -319,6 +375,16 @@ impl Table {
     /// thread name. `Err(candidates)` when ambiguous; `Ok(None)` when nothing matches.
     pub fn resolve(&self, query: &str) -> Result<Option<Thread<'_>>, Vec<Thread<'_>>> {
         let q = query.trim();
+        // `list` prints `019c8a4c-3f...` (the original command's form): take it as it is.
+        let q = match q.trim_end_matches(['.', '…']) {
+            id if id.len() >= 8
+                && id.len() < q.len()
+                && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') =>
+            {
+                id
+            }
+            _ => q,
+        };
         if q.is_empty() {
             return Ok(None);
         }
@@ -401,7 +467,8 @@ impl<'a> Thread<'a> {
 
     /// The name a person gave the thread, if any.
     pub fn title_name(&self) -> Option<&'a str> {
-        self.names
+        self.table
+            .names
             .get(self.id)
             .map(String::as_str)
             .or(self.record().name.as_deref())
@@ -409,10 +476,10 @@ impl<'a> Thread<'a> {
 
     /// What the user told us about this thread (registry).
     pub fn user(&self) -> Option<&'a UserState> {
-        if self.users.is_empty() {
+        if self.table.user.is_empty() {
             return None;
         }
-        self.users.get(self.id)
+        self.table.user.get(self.id)
     }
 
     /// The file this one inherits its history prefix from (paginated forks/reverts with a
@@ -490,9 +557,53 @@ impl<'a> Thread<'a> {
         self.record().meta.source.as_deref().unwrap_or("unknown")
     }
 
-    /// Exec, MCP and sub-agent threads are not conversations a person resumes.
+    /// TUI and IDE sessions (not exec, MCP or sub-agent threads).
     pub fn interactive(&self) -> bool {
         is_interactive(self.source())
+    }
+
+    /// A person started this thread — in the TUI, an IDE or with `codex exec` (which is how
+    /// `/codex` and scripts drive Codex) — rather than Codex itself (sub-agents, reviews,
+    /// MCP-driven and internal threads). Only these are listed and routed by default.
+    pub fn user_started(&self) -> bool {
+        is_user_started(self.record())
+    }
+
+    /// Open in a Codex process right now: its writer lock is held, or (where no lock can
+    /// tell) its last turn is still open and was written to within [`OPEN_TURN_RUNNING_MS`].
+    pub fn running(&self, now_ms: i64) -> bool {
+        if self.archived() {
+            return false;
+        }
+        let live = &self.table.live;
+        if live.locked.contains(self.id) {
+            return true;
+        }
+        if live.authoritative && self.record().meta.paginated {
+            return false;
+        }
+        self.record().turn_state == TurnState::InProgress
+            && now_ms - self.updated_ms() < OPEN_TURN_RUNNING_MS
+    }
+
+    /// See [`Table::short_id`].
+    pub fn short_id(&self) -> String {
+        self.table.short_id(self.id)
+    }
+
+    /// Codex's latest answer in this thread.
+    pub fn last_answer(&self) -> Option<&'a str> {
+        self.record().last_answer.as_deref()
+    }
+
+    /// The most recent prompt.
+    pub fn latest_prompt(&self) -> Option<&'a str> {
+        self.record()
+            .real_prompts()
+            .iter()
+            .next_back()
+            .map(|p| &*p.text)
+            .or_else(|| self.first_prompt())
     }
 
     pub fn archived(&self) -> bool {
@@ -505,10 +616,14 @@ impl<'a> Thread<'a> {
         (set_at >= self.updated_ms()).then_some(status)
     }
 
-    /// Status as the original command understood it (see ARCHITECTURE.md "Status").
+    /// Status as the original command understood it (see ARCHITECTURE.md "Status"), with
+    /// `running` first: a thread open in a Codex process right now.
     pub fn status(&self, now_ms: i64, policy: StatusPolicy) -> Status {
         if self.archived() {
             return Status::Archived;
+        }
+        if self.running(now_ms) {
+            return Status::Running;
         }
         if let Some(s) = self.user_status() {
             return s;
@@ -536,6 +651,7 @@ impl<'a> Thread<'a> {
         let r = self.record();
         SessionSummary {
             id: self.id.to_owned(),
+            short_id: self.short_id(),
             name: self.title_name().map(str::to_owned),
             task_summary: self.task_summary(),
             title: self.title(),
@@ -546,6 +662,7 @@ impl<'a> Thread<'a> {
             git_branch: r.meta.git_branch.clone().map(String::from),
             source: self.source().to_owned(),
             interactive: self.interactive(),
+            user_started: self.user_started(),
             archived: self.archived(),
             path: self.path.display().to_string(),
         }
@@ -576,6 +693,7 @@ impl<'a> Thread<'a> {
             paths: self.files.keys().map(|p| p.display().to_string()).collect(),
             status_set_by_user: self.user_status().is_some(),
             resume_command,
+            last_answer: self.last_answer().map(str::to_owned),
             summary,
         }
     }
@@ -586,9 +704,21 @@ impl<'a> Thread<'a> {
     }
 }
 
-/// Exec, MCP and sub-agent threads are not conversations a person resumes.
+/// TUI and IDE sessions (a missing source counts: Codex treats it as `vscode`).
 fn is_interactive(source: &str) -> bool {
     !matches!(source, "exec" | "mcp" | "subagent" | "internal")
+}
+
+/// See [`Thread::user_started`]: not a sub-agent, review, MCP or internal thread by its
+/// `source`, not spawned by another thread, and no `thread_source` other than `user`.
+fn is_user_started(r: &crate::rollout::RolloutRecord) -> bool {
+    let m = &r.meta;
+    let codex_source = matches!(
+        m.source.as_deref().unwrap_or("unknown"),
+        "mcp" | "subagent" | "internal"
+    );
+    let codex_class = m.thread_source.as_deref().is_some_and(|s| s != "user");
+    !(codex_source || codex_class || m.parent_thread_id.is_some())
 }
 
 /// `cd <cwd> && codex resume <id>` with the directory shell-quoted.

@@ -1,6 +1,6 @@
 //! Where the daemon's memory goes: RSS after reading all rollouts, then after the route index.
 //! `cargo run --release -p codexd --example mem -- <codex home>`
-use codexd::engine::{Config, Engine, Shared};
+use codexd_core::engine::{Config, Engine, Shared};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
 
@@ -47,7 +47,7 @@ fn main() {
     let shared = Shared::new(Engine::new(config));
     let engine = &shared.engine;
     println!("start: {:.1} MB", rss_mb());
-    codexd::scan::reconcile_full(engine, false);
+    codexd_core::scan::reconcile_full(engine, false);
     let eng = engine.lock().unwrap();
     let prompt_bytes: usize = eng
         .table
@@ -107,7 +107,7 @@ fn main() {
     println!(
         "item prompt text {:.1} MB; size_of FileEntry {}",
         item_bytes as f64 / 1e6,
-        std::mem::size_of::<codexd::table::FileEntry>()
+        std::mem::size_of::<codexd_core::table::FileEntry>()
     );
     drop(eng);
     #[allow(unsafe_code)]

@@ -127,7 +127,8 @@ pub fn parse(bytes: &[u8]) -> Option<(HashMap<String, UserState>, usize)> {
         let status = obj
             .get("status")
             .and_then(Value::as_str)
-            .and_then(Status::parse);
+            .and_then(Status::parse)
+            .filter(|s| s.settable());
         let by_user = if ours {
             obj.get("status_source").and_then(Value::as_str) == Some("user")
         } else {
@@ -184,7 +185,11 @@ impl Snapshot {
     pub fn extend(&mut self, table: &Table, ids: &[String], now_ms: i64, policy: StatusPolicy) {
         self.0
             .extend(ids.iter().filter_map(|id| table.thread(id)).map(|t| {
-                let s = t.summary(now_ms, policy);
+                let mut s = t.summary(now_ms, policy);
+                // `running` is observed per request, not history: the registry says `active`.
+                if s.status == Status::Running {
+                    s.status = Status::Active;
+                }
                 let user_status = t.user_status();
                 Entry {
                     keywords: t.keywords(),

@@ -26,6 +26,7 @@ pub enum Quick {
 /// Event kinds whose payload we read; everything else under `event_msg` is skipped.
 const EVENTS_WE_READ: &[&[u8]] = &[
     b"user_message",
+    b"agent_message",
     b"task_started",
     b"turn_started",
     b"task_complete",
@@ -96,10 +97,13 @@ pub fn classify(prefix: &[u8]) -> Quick {
                 return Quick::TokenCount;
             }
             if sub == b"item_completed" {
-                // Only UserMessage items matter; their tag is the first field of `item`.
+                // Only UserMessage and AgentMessage items matter; their tag is the first field
+                // of `item`.
                 if let Some(i) = memmem::find(after_kind, b"\"item\":{\"type\":\"") {
                     let tag = &after_kind[i + 16..];
-                    return if tag.starts_with(b"UserMessage\"") {
+                    return if tag.starts_with(b"UserMessage\"")
+                        || tag.starts_with(b"AgentMessage\"")
+                    {
                         Quick::Parse
                     } else {
                         Quick::Skip
@@ -205,7 +209,7 @@ mod tests {
         );
         assert_eq!(
             c(&format!(
-                r#"{ts}"type":"event_msg","payload":{{"type":"agent_message","message":"x"}}}}"#
+                r#"{ts}"type":"event_msg","payload":{{"type":"agent_reasoning","text":"x"}}}}"#
             )),
             Quick::Skip
         );
@@ -223,7 +227,7 @@ mod tests {
         );
         assert_eq!(
             c(&format!(
-                r#"{ts}"ordinal":8,"type":"event_msg","payload":{{"type":"item_completed","thread_id":"t","turn_id":"u","item":{{"type":"AgentMessage","id":"i"}}}}}}"#
+                r#"{ts}"ordinal":8,"type":"event_msg","payload":{{"type":"item_completed","thread_id":"t","turn_id":"u","item":{{"type":"Reasoning","id":"i"}}}}}}"#
             )),
             Quick::Skip
         );

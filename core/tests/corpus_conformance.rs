@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use codexd::engine::{Config, Engine, Shared};
-use codexd::rollout::record::MAX_PROMPT_BYTES;
-use codexd::rollout::{ParsedFile, ReadOutcome, parse_bytes, read_rollout};
+use codexd_core::engine::{Config, Engine, Shared};
+use codexd_core::rollout::record::MAX_PROMPT_BYTES;
+use codexd_core::rollout::{ParsedFile, ReadOutcome, parse_bytes, read_rollout};
 use codexd_corpus::{CorpusOptions, Manifest, TurnState as Truth};
 use codexd_proto::TurnState;
 use proptest::prelude::*;
@@ -30,7 +30,7 @@ fn turn_state(t: Truth) -> TurnState {
 }
 
 fn cut(s: &str) -> String {
-    codexd::rollout::context::truncate_bytes(s, MAX_PROMPT_BYTES).to_owned()
+    codexd_core::rollout::context::truncate_bytes(s, MAX_PROMPT_BYTES).to_owned()
 }
 
 fn check_against_manifest(home: &Path, manifest: &Manifest) {

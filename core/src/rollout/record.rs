@@ -21,6 +21,9 @@ use super::context::{is_attachment_marker, is_contextual, strip_ide_prefix, trun
 pub const MAX_PROMPTS: usize = 64;
 /// How much of each prompt is kept.
 pub const MAX_PROMPT_BYTES: usize = 1000;
+/// How much of the last answer is kept: enough to say what Codex concluded, small enough that
+/// tens of thousands of sessions cost little (the whole answer stays in the rollout).
+pub const MAX_ANSWER_BYTES: usize = 600;
 
 /// The session header (`session_meta` payload, or the pre-0.32 bare header).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
@@ -39,6 +42,10 @@ pub struct Meta {
     pub git_commit: Option<Box<str>>,
     pub forked_from_id: Option<Box<str>>,
     pub parent_thread_id: Option<Box<str>>,
+    /// `thread_source` (2026): `user` for threads a person started; anything else is Codex's own.
+    pub thread_source: Option<Atom>,
+    /// `history_mode: "paginated"` (0.147+): such threads have a per-thread writer lock while open.
+    pub paginated: bool,
     /// Paginated forks/reverts inherit a prefix of another rollout instead of copying it:
     /// (rollout id, end ordinal exclusive).
     pub history_base: Option<(Box<str>, Option<u64>)>,
@@ -77,6 +84,9 @@ pub struct RolloutRecord {
     pub tokens_total: Option<u64>,
     /// Name from `thread_name_updated` events (0.93 → 2026-05); session_index.jsonl wins.
     pub name: Option<Box<str>>,
+    /// Codex's latest answer (`task_complete.last_agent_message`, `agent_message`, an
+    /// `AgentMessage` item, or a legacy assistant message), at most `MAX_ANSWER_BYTES`.
+    pub last_answer: Option<Box<str>>,
 }
 
 /// A bounded prompt list: the first prompt, then a window of the most recent ones.
@@ -227,6 +237,8 @@ impl RolloutRecord {
             git_commit: git.commit_hash.map(|s| s.into()),
             forked_from_id: m.forked_from_id.map(|s| s.into()),
             parent_thread_id: m.parent_thread_id.map(|s| s.into()),
+            thread_source: m.thread_source.as_deref().map(Atom::new),
+            paginated: m.history_mode.as_deref() == Some("paginated"),
             history_base: m.history_base.and_then(|h| {
                 Some((
                     h.thread_id?.to_ascii_lowercase().into(),
@@ -256,7 +268,22 @@ impl RolloutRecord {
     }
 
     fn apply_item(&mut self, item: Item<'_>) {
-        if item.kind.as_deref() != Some("message") || item.role.as_deref() != Some("user") {
+        if item.kind.as_deref() != Some("message") {
+            return;
+        }
+        if item.role.as_deref() == Some("assistant") {
+            // Only pre-0.32 files reach here with assistant items (the line classifier skips
+            // them in envelope files, which record answers as events).
+            let parts = item.content.unwrap_or_default();
+            let text: Vec<&str> = parts
+                .iter()
+                .filter(|p| matches!(p.kind.as_deref(), Some("output_text") | Some("text")))
+                .filter_map(|p| p.text.as_deref())
+                .collect();
+            self.set_answer(&text.join("\n"));
+            return;
+        }
+        if item.role.as_deref() != Some("user") {
             return;
         }
         // Item prompts are only a fallback for files without user events; once events exist
@@ -309,8 +336,15 @@ impl RolloutRecord {
                     self.item_prompts.clear();
                 }
             }
+            "agent_message" => self.set_answer(e.message.as_deref().unwrap_or("")),
             "item_completed" => {
                 let Some(item) = e.item else { return };
+                if item.kind.as_deref() == Some("AgentMessage") {
+                    let parts = item.content.unwrap_or_default();
+                    let text: Vec<&str> = parts.iter().filter_map(|p| p.text.as_deref()).collect();
+                    self.set_answer(&text.join("\n"));
+                    return;
+                }
                 if item.kind.as_deref() != Some("UserMessage") {
                     return;
                 }
@@ -338,6 +372,9 @@ impl RolloutRecord {
             }
             "task_started" | "turn_started" => self.turn_state = TurnState::InProgress,
             "task_complete" | "turn_complete" => {
+                if let Some(answer) = e.last_agent_message.as_deref() {
+                    self.set_answer(answer);
+                }
                 let failed = e.error.is_some_and(|v| v.get() != "null");
                 self.turn_state = if failed {
                     TurnState::Errored
@@ -369,6 +406,16 @@ impl RolloutRecord {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+impl RolloutRecord {
+    /// Keep `text` as the latest answer (empty answers leave the previous one).
+    fn set_answer(&mut self, text: &str) {
+        let t = text.trim();
+        if !t.is_empty() {
+            self.last_answer = Some(truncate_bytes(t, MAX_ANSWER_BYTES).into());
         }
     }
 }
@@ -493,6 +540,10 @@ struct MetaPayload<'a> {
     forked_from_id: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     parent_thread_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    thread_source: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    history_mode: Option<Cow<'a, str>>,
     #[serde(default)]
     history_base: Option<HistoryBase>,
 }
@@ -553,6 +604,8 @@ struct Event<'a> {
     info: Option<TokenInfo>,
     #[serde(borrow, default)]
     thread_name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    last_agent_message: Option<Cow<'a, str>>,
     #[serde(default)]
     num_turns: Option<u64>,
     #[serde(borrow, default)]

@@ -4,9 +4,10 @@
 //! fallback). They read the table under its lock and never hold it across IO.
 
 use codexd_proto::{
-    BuildEntry, BuildResponse, Candidate, CleanupParams, CleanupResponse, Decision, ErrorKind,
-    ListParams, ListResponse, Request, Response, RouteParams, RouteResponse, SearchParams,
-    SearchResponse, SessionSummary, SetStatusParams, SetStatusResponse, Status, StatusResponse,
+    BuildEntry, BuildResponse, CONFIRM_BELOW, CONFIRM_MARGIN, Candidate, CleanupParams,
+    CleanupResponse, Decision, ErrorKind, ListParams, ListResponse, Request, Response, RouteParams,
+    RouteResponse, SearchParams, SearchResponse, SessionSummary, SetStatusParams,
+    SetStatusResponse, Status, StatusResponse,
 };
 
 use crate::engine::{Engine, Shared};
@@ -14,6 +15,17 @@ use crate::table::{StatusPolicy, Thread, format_secs, now_ms, recency_order, she
 
 /// Answer one request. `Shutdown` is acknowledged here; stopping is the server's job.
 pub fn dispatch(shared: &Shared, id: u64, request: Request) -> Response {
+    if matches!(
+        request,
+        Request::List(_)
+            | Request::Show(_)
+            | Request::Route(_)
+            | Request::Search(_)
+            | Request::Cleanup(_)
+    ) {
+        // `running` is read from Codex's writer locks at each request that shows a status.
+        shared.refresh_live();
+    }
     let mut response = match request {
         Request::List(p) => list(shared, id, &p),
         Request::Show(p) => show(shared, id, &p.query),
@@ -50,8 +62,9 @@ fn watcher_warning(eng: &Engine) -> Option<String> {
         .then(|| format!("file watching is {w}; results may lag until the next reconcile"))
 }
 
+/// `list` shows what a person started (TUI, IDE, `codex exec`) and said something in.
 fn visible_by_default(t: &Thread<'_>) -> bool {
-    t.interactive() && t.has_prompt()
+    t.user_started() && t.has_prompt()
 }
 
 fn under(dir: &str, cwd: Option<&str>) -> bool {
@@ -70,7 +83,7 @@ fn list(shared: &Shared, id: u64, p: &ListParams) -> Response {
             .keys()
             .filter(|(tid, k)| {
                 p.all
-                    || (k.interactive
+                    || (k.user_started
                         && (k.has_prompt || table.thread(tid).is_some_and(|t| t.has_prompt())))
             })
             .map(|(tid, k)| (k.updated_ms, tid))
@@ -190,7 +203,9 @@ fn cleanup(shared: &Shared, id: u64, p: &CleanupParams) -> Response {
         };
         let eligible: Vec<SessionSummary> = threads
             .iter()
-            .filter(|t| t.status(now, policy) != Status::Active && old_enough(t))
+            .filter(|t| {
+                !matches!(t.status(now, policy), Status::Active | Status::Running) && old_enough(t)
+            })
             .map(|t| t.summary(now, policy))
             .collect();
         let to_archive: Vec<String> = eligible
@@ -264,6 +279,16 @@ fn build(shared: &Shared, id: u64) -> Response {
 }
 
 fn set_status(shared: &Shared, id: u64, p: &SetStatusParams) -> Response {
+    if !p.status.settable() {
+        return Response::error(
+            id,
+            ErrorKind::BadRequest,
+            format!(
+                "'{}' is observed, not set: a session is running while a Codex process holds it open",
+                p.status.as_str()
+            ),
+        );
+    }
     let now = now_ms();
     let mut r = {
         let mut eng = shared.lock();
@@ -339,15 +364,35 @@ fn candidate(eng: &Engine, hit: &codexd_route::Hit, now: i64) -> Option<Candidat
     let t = eng.table.thread(&hit.key)?;
     Some(Candidate {
         id: t.id.to_owned(),
+        short_id: t.short_id(),
         title: t.title(),
         score: (hit.score * 1000.0).round() / 1000.0,
         matched_terms: hit.matched_terms.clone(),
         fields: hit.fields.iter().map(|f| (*f).to_owned()).collect(),
         reasons: hit.reasons.clone(),
         cwd: t.record().cwd().map(str::to_owned),
+        git_branch: t.record().meta.git_branch.as_deref().map(str::to_owned),
         last_used: format_secs(t.updated_ms()),
         status: t.status(now, eng.config.policy),
+        first_prompt: t.first_prompt().map(str::to_owned),
+        latest_prompt: (t.prompt_count() > 1)
+            .then(|| t.latest_prompt().map(str::to_owned))
+            .flatten(),
+        last_answer: t.last_answer().map(str::to_owned),
+        running: t.running(now),
+        // Checked off the lock by `check_directories`.
+        cwd_exists: true,
     })
+}
+
+/// Whether each candidate's directory still exists (file IO: called without the lock).
+fn check_directories(candidates: &mut [Candidate]) {
+    for c in candidates {
+        c.cwd_exists = c
+            .cwd
+            .as_deref()
+            .is_none_or(|d| std::path::Path::new(d).is_dir());
+    }
 }
 
 fn route_options(
@@ -369,24 +414,30 @@ fn search(shared: &Shared, id: u64, p: &SearchParams) -> Response {
     if p.query.trim().is_empty() {
         return Response::error(id, ErrorKind::BadRequest, "search needs some words");
     }
-    let eng = shared.lock();
-    let now = now_ms();
-    let opts = route_options(p.cwd.as_deref(), None, true, p.all);
-    // The limit is honoured as given (not route's cap): the index ranks only what it returns.
-    let limit = p.limit.unwrap_or(20);
-    let status_ok = |key: &str| {
-        p.status.is_empty()
-            || eng
-                .table
-                .thread(key)
-                .is_some_and(|t| p.status.contains(&t.status(now, eng.config.policy)))
+    let (mut hits, total) = {
+        let eng = shared.lock();
+        let now = now_ms();
+        let opts = route_options(p.cwd.as_deref(), None, true, p.all);
+        // The limit is honoured as given (not route's cap): the index explains only what it
+        // returns.
+        let limit = p.limit.unwrap_or(20);
+        let status_ok = |key: &str| {
+            p.status.is_empty()
+                || eng
+                    .table
+                    .thread(key)
+                    .is_some_and(|t| p.status.contains(&t.status(now, eng.config.policy)))
+        };
+        let keep =
+            |key: &str, same_project: bool| (!p.same_project || same_project) && status_ok(key);
+        let (hits, total) = eng.route.search_filtered(&p.query, &opts, limit, &keep);
+        let hits: Vec<Candidate> = hits
+            .iter()
+            .filter_map(|h| candidate(&eng, h, now))
+            .collect();
+        (hits, total)
     };
-    let keep = |key: &str, same_project: bool| (!p.same_project || same_project) && status_ok(key);
-    let (hits, total) = eng.route.search_filtered(&p.query, &opts, limit, &keep);
-    let hits = hits
-        .iter()
-        .filter_map(|h| candidate(&eng, h, now))
-        .collect();
+    check_directories(&mut hits);
     Response::ok(
         id,
         &SearchResponse {
@@ -400,60 +451,117 @@ fn route(shared: &Shared, id: u64, p: &RouteParams) -> Response {
     if p.prompt.trim().is_empty() {
         return Response::error(id, ErrorKind::BadRequest, "route needs a prompt");
     }
-    let eng = shared.lock();
-    let now = now_ms();
-    let opts = route_options(
-        p.cwd.as_deref(),
-        Some(p.limit.unwrap_or(4)),
-        p.include_archived,
-        p.include_non_interactive,
-    );
-    let routed = eng.route.route(&p.prompt, &opts);
-    let candidates: Vec<Candidate> = routed
-        .candidates
-        .iter()
-        .filter_map(|h| candidate(&eng, h, now))
-        .collect();
+    let (routed, mut candidates) = {
+        let eng = shared.lock();
+        let now = now_ms();
+        let opts = route_options(
+            p.cwd.as_deref(),
+            Some(p.limit.unwrap_or(4)),
+            p.include_archived,
+            p.include_non_interactive,
+        );
+        let routed = eng.route.route(&p.prompt, &opts);
+        let candidates: Vec<Candidate> = routed
+            .candidates
+            .iter()
+            .filter_map(|h| candidate(&eng, h, now))
+            .collect();
+        (routed, candidates)
+    };
+    check_directories(&mut candidates);
+    let margin = round3(codexd_route::lead(&routed.candidates));
+    let confidence = round3(routed.confidence);
     let prompt_q = shell_quote(&p.prompt);
-    let response = match &routed.decision {
-        codexd_route::Decision::Resume { key } if eng.table.thread(key).is_some() => {
-            let t = eng.table.thread(key).expect("checked above");
-            let cwd = t.record().cwd().map(str::to_owned);
-            let cd = cwd
+    let best = match &routed.decision {
+        codexd_route::Decision::Resume { key } => candidates.iter().find(|c| &c.id == key),
+        codexd_route::Decision::New => None,
+    };
+    let new_session = |reason: String, queue_command: Option<String>| {
+        let cwd = p.cwd.clone();
+        let dir = cwd
+            .as_deref()
+            .map(|d| format!("-C {} ", shell_quote(d)))
+            .unwrap_or_default();
+        let cd = cwd
+            .as_deref()
+            .map(|d| format!("cd {} && ", shell_quote(d)))
+            .unwrap_or_default();
+        RouteResponse {
+            decision: Decision::New,
+            session: None,
+            title: None,
+            confidence,
+            margin,
+            confirm: false,
+            queue_command,
+            reason,
+            command: format!("codex exec {dir}{prompt_q}"),
+            interactive_command: format!("{cd}codex {prompt_q}"),
+            cwd,
+            candidates: Vec::new(),
+        }
+    };
+    let mut response = match best {
+        Some(c) if c.running => {
+            let mut r = new_session(
+                format!(
+                    "Start a new session: the best match {} \"{}\" is open in another Codex process right now, and resuming it there would fail or interleave two conversations. Queue the prompt to it instead, or wait until it is closed.",
+                    c.short_id, c.title
+                ),
+                Some(format!(
+                    "codex queue --thread {} --message {prompt_q}",
+                    c.id
+                )),
+            );
+            r.confirm = true;
+            r
+        }
+        Some(c) if !c.cwd_exists => {
+            let mut r = new_session(
+                format!(
+                    "Start a new session: the best match {} \"{}\" ran in {}, which no longer exists.",
+                    c.short_id,
+                    c.title,
+                    c.cwd.as_deref().unwrap_or("?")
+                ),
+                None,
+            );
+            r.confirm = true;
+            r
+        }
+        Some(c) => {
+            let dir = c
+                .cwd
+                .as_deref()
+                .map(|d| format!("-C {} ", shell_quote(d)))
+                .unwrap_or_default();
+            let cd = c
+                .cwd
                 .as_deref()
                 .map(|d| format!("cd {} && ", shell_quote(d)))
                 .unwrap_or_default();
             RouteResponse {
                 decision: Decision::Resume,
-                session: Some(t.id.to_owned()),
-                title: Some(t.title()),
-                confidence: round3(routed.confidence),
+                session: Some(c.id.clone()),
+                title: Some(c.title.clone()),
+                confidence,
+                margin,
+                confirm: confidence < CONFIRM_BELOW || margin < CONFIRM_MARGIN,
+                queue_command: None,
                 reason: routed.reason.clone(),
-                command: format!("{cd}codex exec resume {} {prompt_q}", t.id),
-                interactive_command: format!("{cd}codex resume {}", t.id),
-                cwd,
-                candidates,
+                command: format!("codex exec {dir}resume {} {prompt_q}", c.id),
+                interactive_command: format!("{cd}codex resume {}", c.id),
+                cwd: c.cwd.clone(),
+                candidates: Vec::new(),
             }
         }
-        _ => {
-            let cwd = p.cwd.clone();
-            let cd = cwd
-                .as_deref()
-                .map(|d| format!("cd {} && ", shell_quote(d)))
-                .unwrap_or_default();
-            RouteResponse {
-                decision: Decision::New,
-                session: None,
-                title: None,
-                confidence: round3(routed.confidence),
-                reason: routed.reason.clone(),
-                command: format!("{cd}codex exec {prompt_q}"),
-                interactive_command: format!("{cd}codex {prompt_q}"),
-                cwd,
-                candidates,
-            }
+        None => {
+            let mut r = new_session(routed.reason.clone(), None);
+            r.confirm = !candidates.is_empty() && confidence < CONFIRM_BELOW;
+            r
         }
     };
+    response.candidates = candidates;
     Response::ok(id, &response)
 }
 

@@ -143,7 +143,7 @@ impl Engine {
             meta: codexd_route::DocMeta {
                 updated_unix: t.updated_ms() / 1000,
                 archived: t.archived(),
-                non_interactive: !t.interactive(),
+                non_interactive: !t.user_started(),
                 cwd,
                 git_root,
                 fingerprint: 0,
@@ -285,6 +285,13 @@ impl Shared {
 
     pub fn lock(&self) -> std::sync::MutexGuard<'_, Engine> {
         self.engine.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Probe which threads are open in a Codex process (off the lock) and tell the table.
+    pub fn refresh_live(&self) {
+        let home = self.lock().config.codex_home.clone();
+        let live = crate::live::probe(&home);
+        self.lock().table.set_live(live);
     }
 
     /// Reconcile everything with the disk (`force`: re-parse every file, as `build` does).
