@@ -177,6 +177,8 @@ fn event_loop(
     printing: bool,
 ) -> anyhow::Result<Outcome> {
     let mut asked: HashSet<String> = HashSet::new();
+    let mut trace = Trace::from_env();
+    trace.sent(state.current_query());
     // A `--json` choice waits for its session's details.
     let mut pending_print: Option<(Row, Instant)> = None;
     loop {
@@ -194,7 +196,9 @@ fn event_loop(
             return Ok(Outcome::Print(row.clone(), detail));
         }
         let now = jiff::Timestamp::now().as_second();
+        let frame = Instant::now();
         term.terminal.draw(|f| view::draw(f, state, now))?;
+        trace.drawn(state, frame.elapsed());
 
         let Ok(first) = rx.recv() else {
             return Ok(Outcome::Quit);
@@ -219,6 +223,7 @@ fn event_loop(
             match action {
                 Action::None => {}
                 Action::Search(q) => {
+                    trace.sent(q.clone());
                     let _ = jobs.send(Job::Query(q));
                 }
                 Action::Quit => return Ok(Outcome::Quit),
@@ -241,6 +246,54 @@ fn event_loop(
                 }
             }
         }
+    }
+}
+
+/// `CODEXD_PICK_TRACE=FILE`: one line per query that reached the screen, for the benchmark
+/// (`codexd-bench`): microseconds from the keystroke to the end of the frame showing its
+/// answer, microseconds that frame took to draw, rows, query.
+struct Trace {
+    file: Option<File>,
+    sent: std::collections::HashMap<state::Query, Instant>,
+}
+
+impl Trace {
+    fn from_env() -> Trace {
+        let file = std::env::var_os("CODEXD_PICK_TRACE")
+            .filter(|v| !v.is_empty())
+            .and_then(|p| File::options().create(true).append(true).open(p).ok());
+        Trace {
+            file,
+            sent: Default::default(),
+        }
+    }
+
+    fn sent(&mut self, q: state::Query) {
+        if self.file.is_some() {
+            self.sent.entry(q).or_insert_with(Instant::now);
+        }
+    }
+
+    fn drawn(&mut self, state: &State, render: Duration) {
+        let Some(f) = self.file.as_mut() else {
+            return;
+        };
+        let Some(q) = state.shown.as_ref() else {
+            return;
+        };
+        if let Some(t) = self.sent.remove(q) {
+            let _ = writeln!(
+                f,
+                "{}\t{}\t{}\t{}",
+                t.elapsed().as_micros(),
+                render.as_micros(),
+                state.rows.len(),
+                q.text
+            );
+        }
+        // Queries overtaken before their answer came never reach the screen.
+        self.sent
+            .retain(|_, t| t.elapsed() < Duration::from_secs(60));
     }
 }
 

@@ -322,8 +322,13 @@ impl State {
         Action::None
     }
 
+    /// Ask for the current query, unless its answer is on screen already (a trailing space).
     fn search(&mut self) -> Action {
-        Action::Search(self.current_query())
+        if self.loading() {
+            Action::Search(self.current_query())
+        } else {
+            Action::None
+        }
     }
 
     /// Resume the selection, unless a Codex process has it open: Codex refuses a second
@@ -483,8 +488,22 @@ mod tests {
                 status: None
             })
         );
-        assert_eq!(s.handle(&ctrl('w')), Action::Search(s.current_query()));
+        assert_eq!(
+            s.handle(&ctrl('w')),
+            Action::None,
+            "back to the query on screen"
+        );
         assert_eq!(s.query, "");
+        let q = s.current_query();
+        s.apply_results(q, vec![], 0);
+        typed(&mut s, "x");
+        let q = s.current_query();
+        s.apply_results(q, vec![], 0);
+        assert_eq!(
+            typed(&mut s, " "),
+            Action::None,
+            "same query: not asked again"
+        );
     }
 
     #[test]
