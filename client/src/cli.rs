@@ -108,17 +108,26 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Full-text search over session names and every prompt, best match first
+    /// Full-text search over names, every prompt, directories and Codex's last answers
+    ///
+    /// Sessions whose title, name, prompts or directory match come first, best first; then
+    /// those where only Codex's last answer matches. Each hit says which fields matched.
     Search {
         /// Words to look for (prefixes match: "auth" finds "authentication")
         #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
-        /// At most N results
+        /// At most N results (the output says how many matched in all)
         #[arg(long, value_name = "N", default_value_t = 20)]
         limit: usize,
         /// Include exec / sub-agent threads
         #[arg(long)]
         all: bool,
+        /// Only sessions with this status (repeatable)
+        #[arg(long, value_enum)]
+        status: Vec<StatusArg>,
+        /// Only sessions of this project (the current directory's git root, or below it)
+        #[arg(long)]
+        here: bool,
     },
     /// Pick a session in a full-screen, searchable list and resume it in its directory
     ///

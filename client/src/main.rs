@@ -100,12 +100,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             include_archived,
             include_non_interactive: all,
         }),
-        Command::Search { query, limit, all } => Request::Search(SearchParams {
+        Command::Search {
+            query,
+            limit,
+            all,
+            status,
+            here,
+        } => Request::Search(SearchParams {
             query: query.join(" "),
             limit: Some(limit),
             cwd: Some(current_dir().display().to_string()),
             all,
-            ..SearchParams::default()
+            same_project: here,
+            status: status.into_iter().map(Into::into).collect(),
         }),
         Command::SetStatus { id, status } => Request::SetStatus(SetStatusParams {
             id,
