@@ -1228,6 +1228,41 @@ mod tests {
     }
 
     #[test]
+    fn filtered_search_counts_every_match_and_names_fields() {
+        let mut index = Index::new();
+        for k in 0..30u32 {
+            let prompts = vec![format!("tune the parser number {k}")];
+            let fields = DocFields {
+                name: (k == 0).then_some("parser speedups"),
+                first_prompt: Some(&prompts[0]),
+                prompts: &prompts,
+                cwd: Some("/w/src/p"),
+                repo: None,
+            };
+            let meta = DocMeta {
+                updated_unix: i64::from(k) * 1000,
+                ..DocMeta::default()
+            };
+            index.upsert(&format!("k{k}"), &fields, meta);
+        }
+        let o = Options {
+            now_unix: 100_000,
+            ..Options::default()
+        };
+        let (hits, total) = index.search_filtered("parser", &o, 3, &|_, _| true);
+        assert_eq!((hits.len(), total), (3, 30));
+        let (hits, total) = index.search_filtered("parser", &o, 10, &|k, _| k.ends_with('0'));
+        assert_eq!(total, 3, "k0, k10, k20");
+        assert!(hits.iter().all(|h| h.key.ends_with('0')));
+        let k0 = hits.iter().find(|h| h.key == "k0").unwrap();
+        // Each word under the most important field it occurs in.
+        assert_eq!(k0.fields, ["title"]);
+        let k10 = hits.iter().find(|h| h.key == "k10").unwrap();
+        assert_eq!(k10.fields, ["first_prompt"]);
+        assert_eq!(index.search_filtered("zebra", &o, 5, &|_, _| true).1, 0);
+    }
+
+    #[test]
     fn limit_is_respected_and_zero_means_default() {
         let mut index = Index::new();
         for i in 0..8 {

@@ -380,7 +380,7 @@ fn preview_text(row: &Row, d: Option<&SessionDetail>, p: &Palette, now_unix: i64
         lines.push(Line::raw(""));
         lines.push(Line::styled("Last answer", p.label()));
         for l in answer.lines().take(40) {
-            lines.push(Line::raw(l.to_owned()));
+            lines.push(Line::from(highlighted(l, &row.matched_terms, p)));
         }
     }
     Text::from(lines)
@@ -395,6 +395,7 @@ fn field_name(f: &str) -> &str {
     match f {
         "first_prompt" => "first prompt",
         "place" => "directory/repo",
+        "answer" => "Codex's last answer",
         other => other,
     }
 }
