@@ -704,6 +704,12 @@ fn pick_rows(
         ms(percentile(trips.clone(), 0.5)),
         ms(percentile(trips, 0.99)),
     );
+    // The answer index is built on the first search: memory with it.
+    let (rss, _) = daemon.rss_at_rest_mb();
+    let _ = writeln!(
+        report,
+        "| Daemon RSS at rest after searches (answer index built), {sessions} sessions | {rss:.1} MB | | | |",
+    );
     if Command::new("tmux").arg("-V").output().is_err() {
         let _ = writeln!(report, "| Picker in tmux | tmux not installed | | | |");
         return;
