@@ -435,6 +435,21 @@ fn route_json(x: &ToolExchange) -> Value {
     serde_json::from_str(&s[s.find('{').unwrap()..=s.rfind('}').unwrap()]).unwrap()
 }
 
+/// codexd either resumes `id`, or is unsure and offers it for Claude to confirm (in a home this
+/// small, the words a prompt shares with its one session can be too common for codexd to be
+/// sure; the command file then has Claude weigh the candidates).
+fn assert_routed_to(route: &Value, id: &str) {
+    let resumed = route["decision"] == "resume" && route["session"] == id;
+    let offered = route["confirm"] == true
+        && route["candidates"]
+            .as_array()
+            .is_some_and(|c| c.first().is_some_and(|c| c["id"] == id));
+    assert!(
+        resumed || offered,
+        "codexd neither resumed {id} nor offered it first for confirmation: {route:#}"
+    );
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Mode {
     Print,
@@ -510,8 +525,7 @@ fn resume_from_an_unrelated_directory(mode: Mode) {
 
     let turn = w.last_turn();
     let route = route_json(&route_exchange(&turn));
-    assert_eq!(route["decision"], "resume", "{route:#}");
-    assert_eq!(route["session"], id.as_str(), "{route:#}");
+    assert_routed_to(&route, &id);
     let codex = codex_exchange(&turn);
     let cmd = codex.command().unwrap();
     assert!(
@@ -612,8 +626,9 @@ fn print_follow_up_finds_the_session_codex_itself_created() {
     run(&w, Mode::Print, &format!("/codex {second}"), "ANSWER-TWO");
     let turn = w.last_turn();
     let route = route_json(&route_exchange(&turn));
-    assert_eq!(route["decision"], "resume", "{route:#}");
-    assert_eq!(route["session"], id.as_str(), "{route:#}");
+    assert_routed_to(&route, &id);
+    let cmd = codex_exchange(&turn).command().unwrap().to_owned();
+    assert!(cmd.contains(&format!(" resume {id} -")), "{cmd}");
     assert_eq!(rollouts(&w.codex_home()).len(), 1, "no second session");
     assert_eq!(
         user_messages(&all[0]),
@@ -919,7 +934,7 @@ fn print_control_without_the_grant_codex_exec_is_refused() {
         r.content
     );
     // The route call (still granted) ran; Codex never did.
-    assert_eq!(route_json(&route_exchange(&turn))["session"], id.as_str());
+    assert_routed_to(&route_json(&route_exchange(&turn)), &id);
     assert_eq!(w.openai.model_requests().len(), served, "Codex was not run");
     assert_eq!(user_messages(&rollout_of(&w.codex_home(), &id)).len(), 1);
 }
