@@ -603,18 +603,12 @@ fn tui_new_starts_a_session_in_the_current_directory() {
     new_session_with_dash_dash_new(Mode::Tui);
 }
 
-#[test]
-fn print_follow_up_finds_the_session_codex_itself_created() {
+fn follow_up_finds_the_session_codex_itself_created(mode: Mode) {
     let w = World::new();
     let first = "write a parser for the toml config files";
     w.openai
         .push(Reply::text("ANSWER-ONE: wrote src/toml_parser.rs."));
-    run(
-        &w,
-        Mode::Print,
-        &format!("/codex --new {first}"),
-        "ANSWER-ONE",
-    );
+    run(&w, mode, &format!("/codex --new {first}"), "ANSWER-ONE");
     let all = rollouts(&w.codex_home());
     assert_eq!(all.len(), 1);
     let id = session_id(&all[0]);
@@ -623,7 +617,7 @@ fn print_follow_up_finds_the_session_codex_itself_created() {
     let second = "the toml config parser should accept inline tables too";
     w.openai
         .push(Reply::text("ANSWER-TWO: inline tables parse now."));
-    run(&w, Mode::Print, &format!("/codex {second}"), "ANSWER-TWO");
+    run(&w, mode, &format!("/codex {second}"), "ANSWER-TWO");
     let turn = w.last_turn();
     let route = route_json(&route_exchange(&turn));
     assert_routed_to(&route, &id);
@@ -637,7 +631,16 @@ fn print_follow_up_finds_the_session_codex_itself_created() {
 }
 
 #[test]
-fn print_uncertain_route_shows_claude_the_candidates() {
+fn print_follow_up_finds_the_session_codex_itself_created() {
+    follow_up_finds_the_session_codex_itself_created(Mode::Print);
+}
+
+#[test]
+fn tui_follow_up_finds_the_session_codex_itself_created() {
+    follow_up_finds_the_session_codex_itself_created(Mode::Tui);
+}
+
+fn uncertain_route_shows_claude_the_candidates(mode: Mode) {
     let w = World::new();
     let web = w.project("auth-web");
     let api = w.project("auth-api");
@@ -659,12 +662,7 @@ fn print_uncertain_route_shows_claude_the_candidates() {
     w.openai.push(Reply::text(
         "ANSWER-PICKED: the retry budget was too small.",
     ));
-    let shown = run(
-        &w,
-        Mode::Print,
-        &format!("/codex {prompt}"),
-        "ANSWER-PICKED",
-    );
+    let shown = run(&w, mode, &format!("/codex {prompt}"), "ANSWER-PICKED");
     let turn = w.last_turn();
     let route_x = route_exchange(&turn);
     let route = route_json(&route_x);
@@ -711,7 +709,16 @@ fn print_uncertain_route_shows_claude_the_candidates() {
 }
 
 #[test]
-fn print_a_running_session_is_never_resumed() {
+fn print_uncertain_route_shows_claude_the_candidates() {
+    uncertain_route_shows_claude_the_candidates(Mode::Print);
+}
+
+#[test]
+fn tui_uncertain_route_shows_claude_the_candidates() {
+    uncertain_route_shows_claude_the_candidates(Mode::Tui);
+}
+
+fn a_running_session_is_never_resumed(mode: Mode) {
     let w = World::new();
     let app = w.project("webapp");
     let id = w.seed_session(
@@ -748,12 +755,7 @@ fn print_a_running_session_is_never_resumed() {
 
     let prompt = "the flaky login test in the auth module fails again";
     w.openai.push(Reply::text("ANSWER-ELSEWHERE"));
-    let shown = run(
-        &w,
-        Mode::Print,
-        &format!("/codex {prompt}"),
-        "ANSWER-ELSEWHERE",
-    );
+    let shown = run(&w, mode, &format!("/codex {prompt}"), "ANSWER-ELSEWHERE");
     let turn = w.last_turn();
     let route = route_json(&route_exchange(&turn));
     assert_ne!(route["session"], id.as_str(), "{route:#}");
@@ -781,6 +783,16 @@ fn print_a_running_session_is_never_resumed() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let _ = busy.wait();
+}
+
+#[test]
+fn print_a_running_session_is_never_resumed() {
+    a_running_session_is_never_resumed(Mode::Print);
+}
+
+#[test]
+fn tui_a_running_session_is_never_resumed() {
+    a_running_session_is_never_resumed(Mode::Tui);
 }
 
 const NASTY: &str = "fix the login test: it's \"quoted\", $(touch pwned) and `id` stay\n\
