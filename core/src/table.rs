@@ -744,7 +744,12 @@ impl<'a> Thread<'a> {
         let tail_start = all.len().saturating_sub(5).max(1);
         shown.extend(all.iter().skip(tail_start).map(|s| s.to_string()));
         let summary = self.summary(now_ms, policy);
-        let resume_command = resume_command(r.cwd(), self.id);
+        // Non-interactive, prompt on stdin; the client adapts it to the `codex` on PATH.
+        let in_git = r.meta.git_branch.is_some()
+            || r.meta.git_origin.is_some()
+            || r.meta.git_commit.is_some();
+        let resume_command =
+            crate::codex_cli::resume_exec(None, r.cwd(), self.id, None, in_git, "-").command;
         SessionDetail {
             turn_state: r.turn_state,
             prompt_count: self.prompt_count(),
