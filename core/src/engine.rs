@@ -139,6 +139,8 @@ impl Engine {
             name: t.title_name().map(str::to_owned),
             first_prompt: t.first_prompt().map(str::to_owned),
             prompts: t.prompts().iter().map(|p| String::from(&*p.text)).collect(),
+            files: r.files.iter().map(|f| String::from(&**f)).collect(),
+            answer: t.last_answer().map(str::to_owned),
             repo: r.meta.git_origin.clone().map(String::from),
             meta: codexd_route::DocMeta {
                 updated_unix: t.updated_ms() / 1000,
@@ -165,6 +167,8 @@ struct RouteDoc {
     name: Option<String>,
     first_prompt: Option<String>,
     prompts: Vec<String>,
+    files: Vec<String>,
+    answer: Option<String>,
     repo: Option<String>,
     meta: codexd_route::DocMeta,
 }
@@ -181,6 +185,8 @@ impl RouteDoc {
             &self.name,
             &self.first_prompt,
             &self.prompts,
+            &self.files,
+            &self.answer,
             &self.repo,
         )
             .hash(&mut h);
@@ -200,6 +206,8 @@ impl RouteDoc {
             name: self.name.as_deref(),
             first_prompt: self.first_prompt.as_deref(),
             prompts: &self.prompts,
+            files: &self.files,
+            answer: self.answer.as_deref(),
             cwd: self.meta.cwd.as_deref(),
             repo: self.repo.as_deref(),
         }
@@ -404,15 +412,24 @@ impl Shared {
         let bytes = crate::cache::render(&files, &home);
         drop(files);
         if let Err(e) = crate::cache::save(&path, &bytes) {
-            tracing::debug!(error = %e, path = %path.display(), "cannot save cache");
+            self.cache_save_failed(&path, &e);
         }
         if let Some(route) = route {
             let route_path = crate::cache::route_path(&path);
             let bytes = crate::cache::render_route(&route, &home);
             if let Err(e) = crate::cache::save(&route_path, &bytes) {
-                tracing::debug!(error = %e, path = %route_path.display(), "cannot save route cache");
+                self.cache_save_failed(&route_path, &e);
             }
         }
+    }
+
+    /// A failed cache write costs nothing but a re-read at the next start (the previous file is
+    /// kept whole): logged and counted, never fatal.
+    fn cache_save_failed(&self, path: &Path, e: &std::io::Error) {
+        let hint = registry::disk_full_hint(path, e);
+        tracing::warn!(error = %e, path = %path.display(), "cannot save the warm-start cache{hint}");
+        self.lock()
+            .note_error(format!("cache not saved: {}: {e}{hint}", path.display()));
     }
 
     /// Warm start: adopt the cached route index when it still matches the table. Every

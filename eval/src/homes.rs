@@ -57,7 +57,12 @@ pub fn generate(repo: &Path, name: &str, sessions: usize, seed: u64) -> Result<S
             .arg(&script)
             .arg("--out")
             .arg(&dir)
-            .args(["--sessions", &sessions.to_string(), "--seed", &seed.to_string()])
+            .args([
+                "--sessions",
+                &sessions.to_string(),
+                "--seed",
+                &seed.to_string(),
+            ])
             .status()
             .map_err(|e| format!("cannot run python3 {}: {e}", script.display()))?;
         if !status.success() {
@@ -156,7 +161,11 @@ impl Tally {
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { f64::NAN } else { a as f64 / b as f64 }
+    if b == 0 {
+        f64::NAN
+    } else {
+        a as f64 / b as f64
+    }
 }
 
 /// A set's evaluation.
@@ -306,13 +315,17 @@ pub fn markdown(reports: &[&Report]) -> String {
     row(&mut out, "route p50 / p99 (µs)", &|r| {
         format!("{:.0} / {:.0}", r.p50_us, r.p99_us)
     });
-    row(&mut out, "index build (ms)", &|r| format!("{:.0}", r.index_ms));
+    row(&mut out, "index build (ms)", &|r| {
+        format!("{:.0}", r.index_ms)
+    });
     let mut kinds: Vec<&String> = reports.iter().flat_map(|r| r.by_kind.keys()).collect();
     kinds.sort();
     kinds.dedup();
     for kind in kinds {
-        row(&mut out, &format!("`{kind}`: right / wrong resume"), &|r| {
-            match r.by_kind.get(kind) {
+        row(
+            &mut out,
+            &format!("`{kind}`: right / wrong resume"),
+            &|r| match r.by_kind.get(kind) {
                 None => "–".to_owned(),
                 Some(t) => {
                     let right = t.right_resume + t.right_new;
@@ -325,8 +338,89 @@ pub fn markdown(reports: &[&Report]) -> String {
                         t.wrong_resume
                     )
                 }
-            }
-        });
+            },
+        );
     }
     out
+}
+
+/// One point of the threshold grid and what it gives on a set.
+#[derive(Clone, Copy, Debug)]
+pub struct GridPoint {
+    pub thresholds: codexd_route::Thresholds,
+    pub right: usize,
+    pub wrong_resume: usize,
+    pub n: usize,
+}
+
+impl GridPoint {
+    /// What calibration maximizes: right answers, a wrong resume costing eight of them (a
+    /// wrong resume pollutes a session; a needless new costs some context).
+    pub fn objective(&self) -> i64 {
+        self.right as i64 - 8 * self.wrong_resume as i64
+    }
+}
+
+/// Grid-searches the decision thresholds on `set` (the calibration set: never the held-out
+/// one), deciding over one analysis per query. Best first.
+pub fn calibrate(set: &Set) -> Vec<GridPoint> {
+    let home = set.dir.join("home");
+    let mut config = Config::for_home(home);
+    config.write_registry = false;
+    config.registry = set.dir.join("claude-sessions.json");
+    let shared = Shared::new(Engine::new(config));
+    shared.full_reconcile(false);
+    let eng = shared.lock();
+    let analyses: Vec<(codexd_route::Options, codexd_route::Analysis, &Query)> = set
+        .queries
+        .iter()
+        .map(|q| {
+            let opts = codexd_route::Options {
+                cwd: q.cwd.clone(),
+                now_unix: set.now_ms / 1000,
+                limit: 4,
+                ..codexd_route::Options::default()
+            };
+            let a = eng.route.analyze(&q.prompt, &opts);
+            (opts, a, q)
+        })
+        .collect();
+    let mut grid = Vec::new();
+    for &min_coverage in &[0.0, 0.15, 0.25, 0.35, 0.45] {
+        for &min_lead in &[0.0, 0.05, 0.1, 0.15, 0.2, 0.3] {
+            for &min_subject in &[0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5] {
+                for &min_specific_here in &[0.0, 0.5, 1.0] {
+                    for &min_specific_elsewhere in &[0.0, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0] {
+                        let t = codexd_route::Thresholds {
+                            min_coverage,
+                            min_lead,
+                            min_subject,
+                            min_specific_here,
+                            min_specific_elsewhere,
+                        };
+                        let mut p = GridPoint {
+                            thresholds: t,
+                            right: 0,
+                            wrong_resume: 0,
+                            n: analyses.len(),
+                        };
+                        for (opts, a, q) in &analyses {
+                            let r = eng.route.decide_analyzed(a.clone(), opts, &t);
+                            match (&r.decision, &q.expect) {
+                                (codexd_route::Decision::Resume { key }, Some(e)) if key == e => {
+                                    p.right += 1
+                                }
+                                (codexd_route::Decision::Resume { .. }, _) => p.wrong_resume += 1,
+                                (codexd_route::Decision::New, None) => p.right += 1,
+                                (codexd_route::Decision::New, Some(_)) => {}
+                            }
+                        }
+                        grid.push(p);
+                    }
+                }
+            }
+        }
+    }
+    grid.sort_by_key(|p| std::cmp::Reverse(p.objective()));
+    grid
 }

@@ -505,6 +505,7 @@ impl Session {
             prompts: &self.prompts,
             cwd: Some(&self.cwd),
             repo: Some(&self.repo),
+            ..DocFields::default()
         }
     }
 
@@ -789,6 +790,9 @@ pub fn calibrate(set: &LabeledSet, index: &Index) -> Calibration {
             let t = Thresholds {
                 min_coverage: 0.10 + 0.01 * f64::from(ci),
                 min_lead: 0.01 * f64::from(li),
+                min_subject: 0.0,
+                min_specific_here: 0.0,
+                min_specific_elsewhere: 0.0,
             };
             let (mut top1, mut wrong, mut new) =
                 (Rate::default(), Rate::default(), Rate::default());
