@@ -697,6 +697,9 @@ impl<'a> Thread<'a> {
             return Status::Active;
         }
         match self.record().turn_state {
+            // Releases without lifecycle events (before 0.100) often lose a turn's last items
+            // when `exec` exits early: an unanswered prompt there is no evidence of failure.
+            TurnState::InProgress if !self.record().lifecycle => Status::Completed,
             TurnState::Aborted | TurnState::Errored | TurnState::InProgress => Status::Failed,
             TurnState::Completed | TurnState::None => Status::Completed,
         }
