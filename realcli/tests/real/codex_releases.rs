@@ -721,6 +721,43 @@ fn conform(version: &str) {
         check(&lab, &list, t, &mut failures);
     }
 
+    // A fork supersedes its parent: `show` links both ways and routing offers only the fork.
+    if let Some(fork) = truths
+        .iter()
+        .find(|t| t.forked_from.is_some() && t.prompts.len() == 1)
+    {
+        let parent = fork.forked_from.clone().unwrap();
+        let d = lab.client_json(&["show", &parent]);
+        let by: Vec<&str> = d["continued_by"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if !by.contains(&fork.id.as_str()) {
+            failures.push(format!(
+                "{parent} continued_by: want [{}], codexd says {by:?}",
+                fork.id
+            ));
+        }
+        let cwd = beta.dir.display().to_string();
+        let r = lab.client_json(&[
+            "route",
+            "why does this dialog render twice",
+            "--all",
+            "--cwd",
+            &cwd,
+        ]);
+        let offered: Vec<&str> = r["candidates"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|c| c["id"].as_str()).collect())
+            .unwrap_or_default();
+        if offered.contains(&parent.as_str()) || r["session"].as_str() == Some(parent.as_str()) {
+            failures.push(format!(
+                "route offers the superseded parent {parent} instead of its fork {}: {r}",
+                fork.id
+            ));
+        }
+    }
+
     // 7. A turn still running while the stand-in stalls.
     let p7 = "Profile the gamma build (still running)".to_owned();
     lab.server.push(Reply::stall("Profiled."));
