@@ -240,6 +240,7 @@ mod tests {
             project: Some(format!("/p/{key}")),
             same_project: false,
             matched_terms: vec!["auth".to_owned()],
+            fields: vec!["title"],
             reasons: vec![],
         }
     }

@@ -157,6 +157,9 @@ pub struct Hit {
     pub same_project: bool,
     /// The query words that matched, as the user wrote them (lowercased), in query order.
     pub matched_terms: Vec<String>,
+    /// The fields a query word matched in, most important first: `title`, `first_prompt`,
+    /// `prompts`, `place` (each word counted under the most important field it occurs in).
+    pub fields: Vec<&'static str>,
     /// Human-readable reasons, e.g. "title matches auth, login", "same project",
     /// "used 2 hours ago", "archived (penalised)".
     pub reasons: Vec<String>,

@@ -37,6 +37,17 @@ impl Field {
         Field::Place,
     ];
 
+    /// Stable name on the wire (`fields` of a search hit).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::First => "first_prompt",
+            Field::Prompts => "prompts",
+            Field::Work => "work",
+            Field::Place => "place",
+        }
+    }
+
     /// Wording in explanations ("title matches …").
     pub(crate) fn describe(self) -> &'static str {
         match self {
