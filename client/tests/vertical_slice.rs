@@ -56,11 +56,13 @@ fn fixture(env: &Env) {
     set_mtime(&c, "2025-12-01T09:05:00Z");
     // Pre-0.32 bare format in the legacy flat layout.
     let legacy = format!(
-        "{}\n{}\n{}\n{}\n",
+        "{}\n{}\n{}\n{}\n{}\n",
         r#"{"id":"5973b6c0-94b8-487b-a530-2aeb6098ae0e","timestamp":"2025-06-20T13:20:47.060Z","instructions":null}"#,
         r#"{"record_type":"state"}"#,
         r#"{"type":"message","role":"user","content":[{"type":"input_text","text":"<environment_context>\n  <cwd>/home/u/old</cwd>\n</environment_context>"}]}"#,
         r#"{"type":"message","role":"user","content":[{"type":"input_text","text":"Explain the build script"}]}"#,
+        // Releases before lifecycle events: the answer is what ends the turn.
+        r#"{"type":"message","role":"assistant","content":[{"type":"output_text","text":"It runs cargo build in release mode."}]}"#,
     );
     let l = env.write(
         &format!("sessions/rollout-2025-06-20T15-20-47-{LEGACY}.jsonl"),
@@ -199,6 +201,10 @@ Use codexd-client show <id> for details
         assert!(show.contains(needle), "missing {needle:?} in:\n{show}");
     }
     let detail = env.json(&["show", LEGACY]);
+    assert_eq!(
+        detail["last_answer"],
+        "It runs cargo build in release mode."
+    );
     assert_eq!(detail["prompts"][0], "Explain the build script");
     assert_eq!(detail["created"], "2025-06-20T13:20:47.060Z");
 

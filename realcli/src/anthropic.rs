@@ -1082,7 +1082,7 @@ mod tests {
         // Words both candidates share decide nothing; the one only b has does.
         let close = json!({"candidates": [
             {"id": "a", "cwd": "/a", "title": "fix the flaky login test in the auth module"},
-            {"id": "b", "cwd": "/b", "title": "fix the flaky login test in the auth service",
+            {"id": "b", "cwd": "/b", "title": "fix the flaky login test in the auth module of the api",
              "last_answer": "the retry lives in retry_policy.rs"},
         ]});
         let got = pick_candidate(

@@ -204,11 +204,14 @@ mod tests {
     fn types_reads_and_sees_the_program_exit() {
         let t = Tmux::start(
             std::env::temp_dir(),
-            &[("CODEXD_TMUX_PROBE", "probe-value")],
+            &[
+                ("CODEXD_TMUX_PROBE", "probe-value"),
+                ("PATH", "/usr/bin:/bin"),
+            ],
             &[
                 "sh",
                 "-c",
-                "read line; echo \"got:$line:$CODEXD_TMUX_PROBE\"",
+                "read line; echo \"got:$line:$CODEXD_TMUX_PROBE:$PATH\"",
             ],
         )
         .expect("start tmux");

@@ -435,6 +435,21 @@ fn route_json(x: &ToolExchange) -> Value {
     serde_json::from_str(&s[s.find('{').unwrap()..=s.rfind('}').unwrap()]).unwrap()
 }
 
+/// codexd either resumes `id`, or is unsure and offers it for Claude to confirm (in a home this
+/// small, the words a prompt shares with its one session can be too common for codexd to be
+/// sure; the command file then has Claude weigh the candidates).
+fn assert_routed_to(route: &Value, id: &str) {
+    let resumed = route["decision"] == "resume" && route["session"] == id;
+    let offered = route["confirm"] == true
+        && route["candidates"]
+            .as_array()
+            .is_some_and(|c| c.first().is_some_and(|c| c["id"] == id));
+    assert!(
+        resumed || offered,
+        "codexd neither resumed {id} nor offered it first for confirmation: {route:#}"
+    );
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Mode {
     Print,
@@ -510,8 +525,7 @@ fn resume_from_an_unrelated_directory(mode: Mode) {
 
     let turn = w.last_turn();
     let route = route_json(&route_exchange(&turn));
-    assert_eq!(route["decision"], "resume", "{route:#}");
-    assert_eq!(route["session"], id.as_str(), "{route:#}");
+    assert_routed_to(&route, &id);
     let codex = codex_exchange(&turn);
     let cmd = codex.command().unwrap();
     assert!(
@@ -589,18 +603,12 @@ fn tui_new_starts_a_session_in_the_current_directory() {
     new_session_with_dash_dash_new(Mode::Tui);
 }
 
-#[test]
-fn print_follow_up_finds_the_session_codex_itself_created() {
+fn follow_up_finds_the_session_codex_itself_created(mode: Mode) {
     let w = World::new();
     let first = "write a parser for the toml config files";
     w.openai
         .push(Reply::text("ANSWER-ONE: wrote src/toml_parser.rs."));
-    run(
-        &w,
-        Mode::Print,
-        &format!("/codex --new {first}"),
-        "ANSWER-ONE",
-    );
+    run(&w, mode, &format!("/codex --new {first}"), "ANSWER-ONE");
     let all = rollouts(&w.codex_home());
     assert_eq!(all.len(), 1);
     let id = session_id(&all[0]);
@@ -609,11 +617,12 @@ fn print_follow_up_finds_the_session_codex_itself_created() {
     let second = "the toml config parser should accept inline tables too";
     w.openai
         .push(Reply::text("ANSWER-TWO: inline tables parse now."));
-    run(&w, Mode::Print, &format!("/codex {second}"), "ANSWER-TWO");
+    run(&w, mode, &format!("/codex {second}"), "ANSWER-TWO");
     let turn = w.last_turn();
     let route = route_json(&route_exchange(&turn));
-    assert_eq!(route["decision"], "resume", "{route:#}");
-    assert_eq!(route["session"], id.as_str(), "{route:#}");
+    assert_routed_to(&route, &id);
+    let cmd = codex_exchange(&turn).command().unwrap().to_owned();
+    assert!(cmd.contains(&format!(" resume {id} -")), "{cmd}");
     assert_eq!(rollouts(&w.codex_home()).len(), 1, "no second session");
     assert_eq!(
         user_messages(&all[0]),
@@ -622,7 +631,16 @@ fn print_follow_up_finds_the_session_codex_itself_created() {
 }
 
 #[test]
-fn print_uncertain_route_shows_claude_the_candidates() {
+fn print_follow_up_finds_the_session_codex_itself_created() {
+    follow_up_finds_the_session_codex_itself_created(Mode::Print);
+}
+
+#[test]
+fn tui_follow_up_finds_the_session_codex_itself_created() {
+    follow_up_finds_the_session_codex_itself_created(Mode::Tui);
+}
+
+fn uncertain_route_shows_claude_the_candidates(mode: Mode) {
     let w = World::new();
     let web = w.project("auth-web");
     let api = w.project("auth-api");
@@ -644,12 +662,7 @@ fn print_uncertain_route_shows_claude_the_candidates() {
     w.openai.push(Reply::text(
         "ANSWER-PICKED: the retry budget was too small.",
     ));
-    let shown = run(
-        &w,
-        Mode::Print,
-        &format!("/codex {prompt}"),
-        "ANSWER-PICKED",
-    );
+    let shown = run(&w, mode, &format!("/codex {prompt}"), "ANSWER-PICKED");
     let turn = w.last_turn();
     let route_x = route_exchange(&turn);
     let route = route_json(&route_x);
@@ -696,7 +709,16 @@ fn print_uncertain_route_shows_claude_the_candidates() {
 }
 
 #[test]
-fn print_a_running_session_is_never_resumed() {
+fn print_uncertain_route_shows_claude_the_candidates() {
+    uncertain_route_shows_claude_the_candidates(Mode::Print);
+}
+
+#[test]
+fn tui_uncertain_route_shows_claude_the_candidates() {
+    uncertain_route_shows_claude_the_candidates(Mode::Tui);
+}
+
+fn a_running_session_is_never_resumed(mode: Mode) {
     let w = World::new();
     let app = w.project("webapp");
     let id = w.seed_session(
@@ -733,12 +755,7 @@ fn print_a_running_session_is_never_resumed() {
 
     let prompt = "the flaky login test in the auth module fails again";
     w.openai.push(Reply::text("ANSWER-ELSEWHERE"));
-    let shown = run(
-        &w,
-        Mode::Print,
-        &format!("/codex {prompt}"),
-        "ANSWER-ELSEWHERE",
-    );
+    let shown = run(&w, mode, &format!("/codex {prompt}"), "ANSWER-ELSEWHERE");
     let turn = w.last_turn();
     let route = route_json(&route_exchange(&turn));
     assert_ne!(route["session"], id.as_str(), "{route:#}");
@@ -766,6 +783,16 @@ fn print_a_running_session_is_never_resumed() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let _ = busy.wait();
+}
+
+#[test]
+fn print_a_running_session_is_never_resumed() {
+    a_running_session_is_never_resumed(Mode::Print);
+}
+
+#[test]
+fn tui_a_running_session_is_never_resumed() {
+    a_running_session_is_never_resumed(Mode::Tui);
 }
 
 const NASTY: &str = "fix the login test: it's \"quoted\", $(touch pwned) and `id` stay\n\
@@ -919,7 +946,7 @@ fn print_control_without_the_grant_codex_exec_is_refused() {
         r.content
     );
     // The route call (still granted) ran; Codex never did.
-    assert_eq!(route_json(&route_exchange(&turn))["session"], id.as_str());
+    assert_routed_to(&route_json(&route_exchange(&turn)), &id);
     assert_eq!(w.openai.model_requests().len(), served, "Codex was not run");
     assert_eq!(user_messages(&rollout_of(&w.codex_home(), &id)).len(), 1);
 }
