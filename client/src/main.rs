@@ -442,6 +442,8 @@ fn output(kind: &str, r: Response, g: &cli::Global, style: Style, search_limit: 
         return ExitCode::from(code);
     }
     let ok = r.ok.as_deref().map_or("null", |raw| raw.get());
+    let adapted = adapt_to_installed_codex(kind, ok);
+    let ok = adapted.as_deref().unwrap_or(ok);
     let text = if g.json {
         let ok: Value = serde_json::from_str(ok).unwrap_or(Value::Null);
         let body = match (kind, &ok) {
@@ -466,6 +468,52 @@ fn output(kind: &str, r: Response, g: &cli::Global, style: Style, search_limit: 
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
     ExitCode::SUCCESS
+}
+
+/// Rewrites the printed `codex` commands of a `show` or `route` answer into what the `codex` on
+/// `PATH` accepts (`codexd_core::codex_cli`); `None` when nothing changes. Detection reads an
+/// npm install's package.json, or a cached `codex --version`: no process per call.
+fn adapt_to_installed_codex(kind: &str, ok: &str) -> Option<String> {
+    if kind != "show" && kind != "route" {
+        return None;
+    }
+    let path = std::env::var_os("PATH");
+    let cli = codexd_core::codex_cli::detect(
+        path.as_deref(),
+        codexd_core::codex_cli::default_cache().as_deref(),
+    )?;
+    let release = cli.triple()?;
+    if release >= codexd_core::codex_cli::EXEC_RESUME_SINCE {
+        return None;
+    }
+    let mut v: Value = serde_json::from_str(ok).ok()?;
+    let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    match kind {
+        "show" => {
+            let in_git = !v["git_branch"].is_null() || !v["git_origin"].is_null();
+            let p = codexd_core::codex_cli::resume_exec(
+                Some(release),
+                s(&v, "cwd").as_deref(),
+                &s(&v, "id")?,
+                s(&v, "path").as_deref(),
+                in_git,
+                "-",
+            );
+            v["resume_command"] = Value::String(p.command);
+            v["resume_note"] = p.note.map_or(Value::Null, Value::String);
+        }
+        _ => {
+            if v["decision"] == "resume" {
+                v["reason"] = Value::String(format!(
+                    "{} Note: codex {} on PATH has no `exec resume` (0.36.0+); run `codexd-client show {}` for a command it accepts.",
+                    s(&v, "reason").unwrap_or_default(),
+                    cli.version.as_deref().unwrap_or("?"),
+                    s(&v, "session").unwrap_or_default()
+                ));
+            }
+        }
+    }
+    serde_json::to_string(&v).ok()
 }
 
 fn human(

@@ -201,7 +201,16 @@ pub fn show(d: &SessionDetail, style: Style) -> String {
             let _ = writeln!(out, "    {line}");
         }
     }
+    if let Some(from) = &d.forked_from {
+        let _ = writeln!(out, "  Forked from: {from}");
+    }
+    for by in &d.continued_by {
+        let _ = writeln!(out, "  Continued by: {by}");
+    }
     let _ = writeln!(out, "  Resume:     {}", d.resume_command);
+    if let Some(note) = &d.resume_note {
+        let _ = writeln!(out, "              ({note})");
+    }
     out
 }
 

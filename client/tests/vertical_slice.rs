@@ -196,7 +196,7 @@ Use codexd-client show <id> for details
         "Cwd:        /home/u/api/v2",
         "Created:    2025-12-01T09:00:00.000Z",
         "Last used:  2025-12-01T09:05:00Z",
-        &format!("cd /home/u/api/v2 && codex resume {C}"),
+        &format!("-C /home/u/api/v2 resume {C} -"),
     ] {
         assert!(show.contains(needle), "missing {needle:?} in:\n{show}");
     }

@@ -17,6 +17,7 @@
 
 pub mod atom;
 pub mod cache;
+pub mod codex_cli;
 pub mod commands;
 pub mod discover;
 pub mod engine;

@@ -697,6 +697,9 @@ impl<'a> Thread<'a> {
             return Status::Active;
         }
         match self.record().turn_state {
+            // Releases without lifecycle events (before 0.100) often lose a turn's last items
+            // when `exec` exits early: an unanswered prompt there is no evidence of failure.
+            TurnState::InProgress if !self.record().lifecycle => Status::Completed,
             TurnState::Aborted | TurnState::Errored | TurnState::InProgress => Status::Failed,
             TurnState::Completed | TurnState::None => Status::Completed,
         }
@@ -744,7 +747,12 @@ impl<'a> Thread<'a> {
         let tail_start = all.len().saturating_sub(5).max(1);
         shown.extend(all.iter().skip(tail_start).map(|s| s.to_string()));
         let summary = self.summary(now_ms, policy);
-        let resume_command = resume_command(r.cwd(), self.id);
+        // Non-interactive, prompt on stdin; the client adapts it to the `codex` on PATH.
+        let in_git = r.meta.git_branch.is_some()
+            || r.meta.git_origin.is_some()
+            || r.meta.git_commit.is_some();
+        let resume_command =
+            crate::codex_cli::resume_exec(None, r.cwd(), self.id, None, in_git, "-").command;
         SessionDetail {
             turn_state: r.turn_state,
             prompt_count: self.prompt_count(),

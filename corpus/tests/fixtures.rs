@@ -231,7 +231,8 @@ fn expected_cleans_prompts_like_codex() {
     assert!(!e.interactive);
     assert_eq!(e.source.as_deref(), Some("exec"));
     let bare = fixtures::expected(&spec, Format::Bare, Placement::Dated);
-    assert_eq!(bare.turn_state, TurnState::None);
+    // No lifecycle events: the answered last turn reads as completed.
+    assert_eq!(bare.turn_state, TurnState::Completed);
     assert_eq!(bare.cli_version, None);
 }
 
@@ -298,8 +299,10 @@ fn every_pitfall_writes_what_it_promises() {
                 assert_eq!(out.sessions[0].expected.prompts.len(), 4);
             }
             Pitfall::ImageOnlyPrompt => {
+                // The image-only first turn and the words after it are one prompt, image marked.
                 for s in &out.sessions {
-                    assert_eq!(s.expected.first_prompt.as_deref(), Some("[Image]"));
+                    let first = s.expected.first_prompt.as_deref().unwrap_or("");
+                    assert!(first.starts_with("[Image] ") && first.len() > 8, "{first}");
                 }
             }
             Pitfall::HugeLines => {

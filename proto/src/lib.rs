@@ -332,7 +332,9 @@ pub struct SessionDetail {
     pub paths: Vec<String>,
     /// The status came from the user (`set-status`, `cleanup`) rather than the rollout.
     pub status_set_by_user: bool,
-    /// `codex resume <id>`, run from the session's cwd.
+    /// Continues the session non-interactively with the prompt read from stdin:
+    /// `codex exec -C '<cwd>' resume <id> -`, in the form the `codex` on the client's `PATH`
+    /// accepts (see `resume_note`).
     pub resume_command: String,
     /// What Codex answered last (its final message of the latest turn), truncated.
     #[serde(default)]

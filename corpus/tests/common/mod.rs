@@ -62,6 +62,8 @@ pub struct Read {
     pub cwd_env: Option<String>,
     pub model: Option<String>,
     pub state: TurnState,
+    /// A lifecycle event was seen; without any, a prompt opens a turn and an answer ends it.
+    pub lifecycle: bool,
     pub source: Option<String>,
     pub cli_version: Option<String>,
     pub git_branch: Option<String>,
@@ -136,7 +138,34 @@ fn text_parts(content: &Value, text_type: &str) -> (Vec<String>, usize) {
     (texts, images)
 }
 
+/// An image-only prompt followed by words is one prompt: the words, image marked.
+fn push_prompt(list: &mut Vec<String>, p: String) {
+    match list.last_mut() {
+        Some(last) if last == "[Image]" && p != "[Image]" => *last = format!("[Image] {p}"),
+        _ => list.push(p),
+    }
+}
+
+fn answered(r: &mut Read) {
+    if !r.lifecycle && r.state == TurnState::InProgress {
+        r.state = TurnState::Completed;
+    }
+}
+
+fn opened(r: &mut Read) {
+    if !r.lifecycle {
+        r.state = TurnState::InProgress;
+    }
+}
+
 fn bare_message(r: &mut Read, v: &Value) {
+    if v.get("role").and_then(Value::as_str) == Some("assistant") {
+        let (texts, _) = text_parts(&v["content"], "output_text");
+        if texts.iter().any(|t| !t.trim().is_empty()) {
+            answered(r);
+        }
+        return;
+    }
     if v.get("role").and_then(Value::as_str) != Some("user") {
         return;
     }
@@ -153,7 +182,8 @@ fn bare_message(r: &mut Read, v: &Value) {
         .filter(|t| !is_attachment_marker(t))
         .collect();
     if let Some(p) = clean_prompt(&text.join("\n"), images) {
-        r.item_prompts.push(p);
+        push_prompt(&mut r.item_prompts, p);
+        opened(r);
     }
 }
 
@@ -194,7 +224,8 @@ fn envelope(r: &mut Read, kind: &str, p: &Value) {
                         .and_then(Value::as_array)
                         .map_or(0, Vec::len);
                     if let Some(x) = clean_prompt(p["message"].as_str().unwrap_or(""), images) {
-                        r.prompts.push(x);
+                        push_prompt(&mut r.prompts, x);
+                        opened(r);
                     }
                 }
             }
@@ -203,18 +234,31 @@ fn envelope(r: &mut Read, kind: &str, p: &Value) {
             {
                 let (texts, images) = text_parts(&p["item"]["content"], "text");
                 if let Some(x) = clean_prompt(&texts.join("\n"), images) {
-                    r.prompts.push(x);
+                    push_prompt(&mut r.prompts, x);
+                    opened(r);
                 }
             }
-            Some("task_started") => r.state = TurnState::InProgress,
+            Some("agent_message")
+                if p["message"].as_str().is_some_and(|m| !m.trim().is_empty()) =>
+            {
+                answered(r)
+            }
+            Some("task_started") => {
+                r.lifecycle = true;
+                r.state = TurnState::InProgress
+            }
             Some("task_complete") => {
+                r.lifecycle = true;
                 r.state = if p.get("error").is_some_and(|e| !e.is_null()) {
                     TurnState::Errored
                 } else {
                     TurnState::Completed
                 }
             }
-            Some("turn_aborted") => r.state = TurnState::Aborted,
+            Some("turn_aborted") => {
+                r.lifecycle = true;
+                r.state = TurnState::Aborted
+            }
             Some("thread_rolled_back") => {
                 let n = p["num_turns"].as_u64().unwrap_or(0) as usize;
                 let keep = r.prompts.len().saturating_sub(n);

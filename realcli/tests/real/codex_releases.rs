@@ -61,6 +61,21 @@ struct Caps {
     records_cwd: bool,
     /// `exec -i` sends the image as an image-only user turn of its own before the typed text.
     image_turn_first: bool,
+    /// `cli_version`, the model (`turn_context`) and token counts are in the file (0.32+; 0.20
+    /// writes a bare header and bare items).
+    records_meta: bool,
+    /// An interrupted `exec` leaves a `turn_aborted` (0.100+; before that the turn just stops,
+    /// which reads as still in progress).
+    records_interrupt: bool,
+    /// The prompt is written before the answer arrives (0.20 writes the turn's items only once
+    /// the answer is in).
+    records_prompt_early: bool,
+    /// The model of a turn is written before its answer (0.45 writes `turn_context` after).
+    records_model_early: bool,
+    /// An interrupted `exec` exits before its rollout writer drains, sometimes: the
+    /// `turn_aborted` line (and 0.45's `turn_context`) is there on some runs and not on others
+    /// (0.20–0.99).
+    racy_interrupt: bool,
 }
 
 fn caps(version: &str) -> Caps {
@@ -71,6 +86,11 @@ fn caps(version: &str) -> Caps {
         archive: v >= (0, 142, 0),
         records_cwd: v >= (0, 29, 0),
         image_turn_first: v <= (0, 47, 0),
+        records_meta: v >= (0, 32, 0),
+        records_interrupt: v >= (0, 100, 0),
+        records_prompt_early: v >= (0, 32, 0),
+        records_model_early: !((0, 40, 0)..(0, 63, 0)).contains(&v),
+        racy_interrupt: v < (0, 100, 0),
     }
 }
 
@@ -84,11 +104,19 @@ struct Truth {
     prompts: Vec<String>,
     /// `completed`, `aborted`, `in_progress`.
     turn_state: &'static str,
+    /// Another state the release may leave, by a race it has (see [`Caps::racy_interrupt`]).
+    turn_state_or: Option<&'static str>,
     archived: bool,
     tokens: Option<u64>,
     forked_from: Option<String>,
     /// A single image was attached to the first prompt.
     image_first: bool,
+    /// The release records version, model and tokens for this session.
+    meta_recorded: bool,
+    /// The release has written the turn's model yet.
+    model_recorded: bool,
+    /// The model may or may not be written yet (a race of the release).
+    model_maybe: bool,
 }
 
 struct Repo {
@@ -407,6 +435,32 @@ fn id_of(path: &Path) -> String {
     stem[stem.len() - 36..].to_owned()
 }
 
+/// Waits (up to 10 s) until `file` contains `needle`; whether it did.
+fn wait_written(file: &Path, needle: &str) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if fs::read_to_string(file).is_ok_and(|t| t.contains(needle)) {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// What a release that writes a turn's items late (0.20) has on disk for a turn that never got
+/// its answer: maybe not even the header's `git` yet.
+fn unwritten_turn(t: &mut Truth, file: &Path) {
+    t.prompts.clear();
+    t.turn_state = "none";
+    t.turn_state_or = None;
+    if !fs::read_to_string(file).is_ok_and(|x| x.contains("repository_url")) {
+        t.branch = None;
+        t.origin = None;
+    }
+}
+
 fn interrupt(child: &Child) {
     let st = Command::new("kill")
         .arg("-INT")
@@ -457,6 +511,8 @@ fn conform(version: &str) {
         origin: Some(repo.origin.to_owned()),
         prompts,
         turn_state: "completed",
+        meta_recorded: caps.records_meta,
+        model_recorded: caps.records_meta,
         ..Truth::default()
     };
     let mut truths: Vec<Truth> = Vec::new();
@@ -522,6 +578,8 @@ fn conform(version: &str) {
     lab.server
         .set_default(Some(Reply::text("I see the image.")));
     let mut hung = BTreeSet::new();
+    // A model that takes a moment makes the old releases' race rarer.
+    lab.server.set_latency(Duration::from_millis(300));
     for attempt in 1..=4 {
         let before = lab.rollouts();
         let mut child = lab
@@ -530,7 +588,7 @@ fn conform(version: &str) {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(15);
+        let deadline = Instant::now() + Duration::from_secs(10);
         let finished = loop {
             if child.try_wait().unwrap().is_some() {
                 break true;
@@ -566,7 +624,13 @@ fn conform(version: &str) {
         truths.push(t3.clone());
         break;
     }
-    if t3.id.is_empty() {
+    lab.server.set_latency(Duration::ZERO);
+    if t3.id.is_empty() && caps.image_turn_first {
+        // The release's own bug (docs/codex-releases.md), not codexd's: say so, loudly.
+        eprintln!(
+            "codex {version}: `exec -i` hung after the image turn on every attempt ({hung:?}): no image session checked"
+        );
+    } else if t3.id.is_empty() {
         failures_early.push(format!("`exec -i` hung on every attempt: {hung:?}"));
     } else if !hung.is_empty() {
         eprintln!(
@@ -595,14 +659,48 @@ fn conform(version: &str) {
         let now = lab.rollouts();
         now.difference(&before).next().cloned()
     });
+    let p4_written = wait_written(&aborted_file, &p4);
     interrupt(&child);
-    let status = wait_exit(&mut child, "codex to exit after SIGINT");
+    // 0.20 sometimes ignores Ctrl-C while its request is open (docs/codex-releases.md): end
+    // it after 15 s; newer releases must exit on the first SIGINT.
+    let status = if caps.racy_interrupt {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if Instant::now() > deadline {
+                kill_group(&mut child);
+                eprintln!("codex {version}: ignored SIGINT for 15 s; killed");
+                break child.wait().unwrap();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    } else {
+        wait_exit(&mut child, "codex to exit after SIGINT")
+    };
     let out = child.wait_with_output().unwrap();
     lab.log
         .push(format!("interrupted exec -> {status}\n{}", text(&out)));
     lab.server.release();
     let mut t4 = record(&alpha, id_of(&aborted_file), vec![p4.clone()]);
-    t4.turn_state = "aborted";
+    t4.turn_state = if caps.records_interrupt {
+        "aborted"
+    } else {
+        "in_progress"
+    };
+    t4.model_recorded &= caps.records_model_early;
+    t4.turn_state_or = caps.racy_interrupt.then_some("aborted");
+    t4.model_maybe = caps.racy_interrupt;
+    if !p4_written {
+        if caps.records_prompt_early {
+            failures_early.push(format!(
+                "{} never wrote the prompt of its running turn",
+                t4.id
+            ));
+        }
+        unwritten_turn(&mut t4, &aborted_file);
+    }
     truths.push(t4);
 
     // 4. A fork (0.148+): a new thread pointing at its parent.
@@ -640,6 +738,43 @@ fn conform(version: &str) {
         check(&lab, &list, t, &mut failures);
     }
 
+    // A fork supersedes its parent: `show` links both ways and routing offers only the fork.
+    if let Some(fork) = truths
+        .iter()
+        .find(|t| t.forked_from.is_some() && t.prompts.len() == 1)
+    {
+        let parent = fork.forked_from.clone().unwrap();
+        let d = lab.client_json(&["show", &parent]);
+        let by: Vec<&str> = d["continued_by"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if !by.contains(&fork.id.as_str()) {
+            failures.push(format!(
+                "{parent} continued_by: want [{}], codexd says {by:?}",
+                fork.id
+            ));
+        }
+        let cwd = beta.dir.display().to_string();
+        let r = lab.client_json(&[
+            "route",
+            "why does this dialog render twice",
+            "--all",
+            "--cwd",
+            &cwd,
+        ]);
+        let offered: Vec<&str> = r["candidates"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|c| c["id"].as_str()).collect())
+            .unwrap_or_default();
+        if offered.contains(&parent.as_str()) || r["session"].as_str() == Some(parent.as_str()) {
+            failures.push(format!(
+                "route offers the superseded parent {parent} instead of its fork {}: {r}",
+                fork.id
+            ));
+        }
+    }
+
     // 7. A turn still running while the stand-in stalls.
     let p7 = "Profile the gamma build (still running)".to_owned();
     lab.server.push(Reply::stall("Profiled."));
@@ -657,6 +792,18 @@ fn conform(version: &str) {
     });
     let mut t7 = record(&gamma, id_of(&running_file), vec![p7.clone()]);
     t7.turn_state = "in_progress";
+    t7.model_recorded &= caps.records_model_early;
+    // 0.45 writes the turn's `turn_context` around the request: present on some runs.
+    t7.model_maybe = !caps.records_model_early;
+    if !wait_written(&running_file, &p7) {
+        if caps.records_prompt_early {
+            failures.push(format!(
+                "{} never wrote the prompt of its running turn",
+                t7.id
+            ));
+        }
+        unwritten_turn(&mut t7, &running_file);
+    }
     lab.sync();
     let list = lab.client_json(&["list", "--all"]);
     check(&lab, &list, &t7, &mut failures);
@@ -666,6 +813,11 @@ fn conform(version: &str) {
     lab.log
         .push(format!("released exec -> {status}\n{}", text(&out)));
     t7.turn_state = "completed";
+    t7.prompts = vec![p7.clone()];
+    t7.branch = Some(gamma.branch.to_owned());
+    t7.origin = Some(gamma.origin.to_owned());
+    t7.model_recorded = caps.records_meta;
+    t7.model_maybe = false;
     t7.tokens = printed_tokens(&text(&out));
     lab.sync();
     let list = lab.client_json(&["list", "--all"]);
@@ -797,10 +949,16 @@ fn check(lab: &Lab, list: &Value, t: &Truth, failures: &mut Vec<String>) {
         ("git_branch", t.branch.clone()),
         ("git_origin", t.origin.clone()),
         ("forked_from", t.forked_from.clone()),
-        ("cli_version", Some(version.clone())),
-        ("model", Some(openai::MODEL.to_owned())),
+        ("cli_version", t.meta_recorded.then(|| version.clone())),
+        ("model", t.model_recorded.then(|| openai::MODEL.to_owned())),
     ] {
         let got = d[field].as_str().map(str::to_owned);
+        if field == "model"
+            && t.model_maybe
+            && (got.is_none() || got.as_deref() == Some(openai::MODEL))
+        {
+            continue;
+        }
         if got != want {
             fail(field, format!("{want:?}"), format!("{got:?}"));
         }
@@ -829,7 +987,10 @@ fn check(lab: &Lab, list: &Value, t: &Truth, failures: &mut Vec<String>) {
     }
     // The title is the person's first words; an image is marked, never the whole title.
     let title = d["title"].as_str().unwrap_or("");
-    let first = t.prompts[0].trim_start_matches("[Image] ");
+    let first = t
+        .prompts
+        .first()
+        .map_or("Codex session", |p| p.trim_start_matches("[Image] "));
     if !title.contains(first) || title == "[Image]" {
         fail("title", format!("{first:?}"), format!("{title:?}"));
     }
@@ -841,7 +1002,7 @@ fn check(lab: &Lab, list: &Value, t: &Truth, failures: &mut Vec<String>) {
         );
     }
     let state = d["turn_state"].as_str().unwrap_or("");
-    if state != t.turn_state {
+    if state != t.turn_state && Some(state) != t.turn_state_or {
         fail("turn_state", t.turn_state.into(), state.into());
     }
     if d["archived"].as_bool() != Some(t.archived) {
@@ -858,10 +1019,11 @@ fn check(lab: &Lab, list: &Value, t: &Truth, failures: &mut Vec<String>) {
             d["name"].to_string(),
         );
     }
-    if t.turn_state == "completed" && d["tokens_total"].as_u64() != t.tokens {
+    let tokens = if t.meta_recorded { t.tokens } else { None };
+    if t.turn_state == "completed" && d["tokens_total"].as_u64() != tokens {
         fail(
             "tokens_total",
-            format!("{:?} (printed by codex)", t.tokens),
+            format!("{tokens:?} (printed by codex)"),
             d["tokens_total"].to_string(),
         );
     }
