@@ -27,6 +27,9 @@ struct Opts {
     /// prompts, names and metadata — what the daemon keeps — are the same at every scale).
     rss_scale: f64,
     skip_original: bool,
+    /// Only the picker's rows (keystroke latency), on corpora at `rss_scale`: for `sessions`
+    /// and each of `rss`.
+    pick_only: bool,
 }
 
 fn parse_args() -> Opts {
@@ -38,6 +41,7 @@ fn parse_args() -> Opts {
         rss: vec![1_000, 10_000],
         rss_scale: 1.0,
         skip_original: false,
+        pick_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -58,9 +62,10 @@ fn parse_args() -> Opts {
             }
             "--rss-scale" => o.rss_scale = val().parse().unwrap_or_else(|_| die("--rss-scale F")),
             "--skip-original" => o.skip_original = true,
+            "--pick-only" => o.pick_only = true,
             "-h" | "--help" => {
                 println!(
-                    "codexd-bench [--sessions N] [--dir DIR] [--runs N] [--idle-secs N] [--rss 1000,10000,100000] [--rss-scale 0.05] [--skip-original]"
+                    "codexd-bench [--sessions N] [--dir DIR] [--runs N] [--idle-secs N] [--rss 1000,10000,100000] [--rss-scale 0.05] [--skip-original] [--pick-only]"
                 );
                 std::process::exit(0);
             }
@@ -367,6 +372,22 @@ fn main() {
         .dir
         .clone()
         .unwrap_or_else(|| PathBuf::from("target/bench-corpus"));
+    if o.pick_only {
+        let mut report = String::new();
+        report.push_str("| Measure | codexd | Baseline | Ratio | Goal |\n|---|---|---|---|---|\n");
+        let mut sizes = vec![o.sessions];
+        sizes.extend(o.rss.iter().copied().filter(|&n| n != o.sessions));
+        for n in sizes {
+            let d = base.join(format!("{n}-scale{}", o.rss_scale));
+            let m = corpus(&d, n, o.rss_scale);
+            let home = d.join("home");
+            let (daemon, _, _) = Daemon::start(&home, &d.join("cache"));
+            daemon.settle();
+            pick_rows(&mut report, &daemon, &home, &m, n, o.runs);
+        }
+        println!("{report}");
+        return;
+    }
     let dir = base.join(o.sessions.to_string());
     let manifest = corpus(&dir, o.sessions, 1.0);
     let home = dir.join("home");
@@ -499,6 +520,8 @@ fn main() {
         );
     }
 
+    pick_rows(&mut report, &daemon, &home, &manifest, sessions, o.runs);
+
     // Append → visible through `show`.
     let target = manifest
         .sessions
@@ -625,6 +648,185 @@ fn route_latency(home: &Path, manifest: &Manifest, queries: usize) -> (Duration,
         std::hint::black_box(r);
     }
     (percentile(v.clone(), 0.5), percentile(v, 0.99))
+}
+
+/// What a person types, one keystroke at a time: the first words of real prompts.
+fn typed_queries(manifest: &Manifest, prompts: usize) -> Vec<String> {
+    manifest
+        .sessions
+        .iter()
+        .filter_map(|s| s.expected.prompts.first())
+        .filter(|p| p.is_ascii())
+        .step_by(7)
+        .take(prompts)
+        .map(|p| p.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// The picker's keystroke latency, two ways:
+/// - the daemon round trip of the picker's per-keystroke request (`search`, 500 hits, parsed
+///   into the client's types), over one connection, for every prefix of the typed words;
+/// - the real picker in tmux, typed into one key at a time: from the key's arrival to the end
+///   of the frame showing its answer (the picker's `CODEXD_PICK_TRACE`), and that frame's
+///   draw time, at 80×24 and 200×60.
+fn pick_rows(
+    report: &mut String,
+    daemon: &Daemon,
+    home: &Path,
+    manifest: &Manifest,
+    sessions: usize,
+    runs: usize,
+) {
+    let words = typed_queries(manifest, (runs / 5).clamp(4, 20));
+    let prefixes: Vec<String> = words
+        .iter()
+        .flat_map(|w| (1..=w.len()).map(move |i| w[..i].to_owned()))
+        .filter(|q| !q.trim().is_empty())
+        .collect();
+    let mut conn = daemon.connect().unwrap();
+    let mut trips = Vec::new();
+    let mut hits = Vec::new();
+    for q in &prefixes {
+        let body =
+            serde_json::json!({"search": {"query": q, "limit": 500, "cwd": "/home/dev/src/app"}});
+        let t = Instant::now();
+        let v = conn.request(&body.to_string()).expect("search answered");
+        let parsed: codexd_proto::SearchResponse = serde_json::from_value(v).unwrap();
+        trips.push(t.elapsed());
+        hits.push(parsed.total.unwrap_or(parsed.hits.len()));
+    }
+    hits.sort_unstable();
+    let _ = writeln!(
+        report,
+        "| Picker keystroke → daemon answer (`search`, 500 hits, parsed), {sessions} sessions, p50 / p99 ({} keystrokes; median {} matches) | {} / {} | one frame (16.7 ms) | | p99 < 16.7 ms |",
+        trips.len(),
+        hits.get(hits.len() / 2).copied().unwrap_or(0),
+        ms(percentile(trips.clone(), 0.5)),
+        ms(percentile(trips, 0.99)),
+    );
+    // The answer index is built on the first search: memory with it.
+    let (rss, _) = daemon.rss_at_rest_mb();
+    let _ = writeln!(
+        report,
+        "| Daemon RSS at rest after searches (answer index built), {sessions} sessions | {rss:.1} MB | | | |",
+    );
+    if Command::new("tmux").arg("-V").output().is_err() {
+        let _ = writeln!(report, "| Picker in tmux | tmux not installed | | | |");
+        return;
+    }
+    for (w, h) in [(80u16, 24u16), (200, 60)] {
+        let (key, draw) = pick_in_tmux(daemon, home, &words, w, h);
+        let _ = writeln!(
+            report,
+            "| Picker keystroke → results on screen, {w}×{h}, {sessions} sessions, p50 / p99 ({} keystrokes) | {} / {} | one frame (16.7 ms) | | p99 < 16.7 ms |",
+            key.len(),
+            ms(percentile(key.clone(), 0.5)),
+            ms(percentile(key, 0.99)),
+        );
+        let _ = writeln!(
+            report,
+            "| Picker frame draw, {w}×{h}, p50 / p99 | {} / {} | | | |",
+            ms(percentile(draw.clone(), 0.5)),
+            ms(percentile(draw, 0.99)),
+        );
+    }
+}
+
+/// Runs the picker in a tmux window of its own and types `words` one key at a time, each key
+/// once the previous one's answer is on screen. Returns per-key latencies and draw times.
+fn pick_in_tmux(
+    daemon: &Daemon,
+    home: &Path,
+    words: &[String],
+    width: u16,
+    height: u16,
+) -> (Vec<Duration>, Vec<Duration>) {
+    let dir = daemon._dir.join(format!("pick-{width}x{height}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let trace = dir.join("trace");
+    let sock = dir.join("tmux.sock");
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .arg("-S")
+            .arg(&sock)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap()
+    };
+    let command = format!(
+        "CODEXD_SOCKET='{}' CODEX_HOME='{}' CODEXD_PICK_TRACE='{}' '{}' --no-autostart pick",
+        daemon.socket.display(),
+        home.display(),
+        trace.display(),
+        bin("codexd-client").display()
+    );
+    let (ws, hs) = (width.to_string(), height.to_string());
+    assert!(
+        tmux(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            &ws,
+            "-y",
+            &hs,
+            "sh",
+            "-c",
+            &command
+        ])
+        .success()
+    );
+    tmux(&["resize-window", "-x", &ws, "-y", &hs]);
+    let lines = |n: usize| -> Vec<String> {
+        let t = Instant::now();
+        loop {
+            let text = std::fs::read_to_string(&trace).unwrap_or_default();
+            let l: Vec<String> = text.lines().map(str::to_owned).collect();
+            if l.len() >= n {
+                return l;
+            }
+            assert!(
+                t.elapsed() < Duration::from_secs(30),
+                "the picker did not show query {n}"
+            );
+            std::thread::sleep(Duration::from_micros(500));
+        }
+    };
+    let mut seen = lines(1).len(); // the first list
+    for w in words {
+        let mut typed = String::new();
+        for c in w.chars() {
+            tmux(&["send-keys", "-l", &c.to_string()]);
+            let before = typed.trim().to_owned();
+            typed.push(c);
+            // A space changes no query: nothing new reaches the screen.
+            if typed.trim() != before {
+                seen += 1;
+                lines(seen);
+            }
+        }
+        tmux(&["send-keys", "C-u"]);
+        seen += 1;
+        lines(seen);
+    }
+    tmux(&["kill-server"]);
+    let mut key = Vec::new();
+    let mut draw = Vec::new();
+    // Skip the first line: the picker's start-up, not a keystroke.
+    for l in lines(seen).iter().skip(1) {
+        let f: Vec<&str> = l.split('\t').collect();
+        if let (Some(k), Some(d)) = (
+            f.first().and_then(|v| v.parse().ok()),
+            f.get(1).and_then(|v| v.parse().ok()),
+        ) {
+            key.push(Duration::from_micros(k));
+            draw.push(Duration::from_micros(d));
+        }
+    }
+    (key, draw)
 }
 
 use std::fmt::Write as _;

@@ -108,17 +108,47 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Full-text search over session names and every prompt, best match first
+    /// Full-text search over names, every prompt, directories and Codex's last answers
+    ///
+    /// Sessions whose title, name, prompts or directory match come first, best first; then
+    /// those where only Codex's last answer matches. Each hit says which fields matched.
     Search {
         /// Words to look for (prefixes match: "auth" finds "authentication")
         #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
-        /// At most N results
+        /// At most N results (the output says how many matched in all)
         #[arg(long, value_name = "N", default_value_t = 20)]
         limit: usize,
         /// Include exec / sub-agent threads
         #[arg(long)]
         all: bool,
+        /// Only sessions with this status (repeatable)
+        #[arg(long, value_enum)]
+        status: Vec<StatusArg>,
+        /// Only sessions of this project (the current directory's git root, or below it)
+        #[arg(long)]
+        here: bool,
+    },
+    /// Pick a session in a full-screen, searchable list and resume it in its directory
+    ///
+    /// Lists every session, newest first; typing searches titles, names, every prompt and the
+    /// directory/repo names, live, with a preview of the selected session. Enter restores the
+    /// terminal and replaces this process with `codex resume <id>` run in the session's
+    /// directory. Press ? inside for all keys (Tab: this project / all; Ctrl-S: status filter;
+    /// Alt-Enter: new session there with the typed text; Ctrl-Y: copy id; Ctrl-X: archive).
+    ///
+    /// With --print (or --json) the choice is printed instead and the picker draws on
+    /// /dev/tty, so `id=$(codexd-client pick --print)` works in shell key bindings (README).
+    /// Exit code 130 when nothing was chosen (Esc, Ctrl-C).
+    Pick {
+        /// Start with this query
+        query: Vec<String>,
+        /// Print the chosen id instead of running Codex (--json: the whole session)
+        #[arg(long)]
+        print: bool,
+        /// Start in "this project" (the git root of the current directory) instead of all
+        #[arg(long)]
+        here: bool,
     },
     /// Set a session's status in the registry (holds until the session is used again)
     SetStatus {

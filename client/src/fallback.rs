@@ -26,18 +26,7 @@ pub fn answer(codex_home: Option<&Path>, socket: &Path, request: Request) -> Res
         .flatten()
         .and_then(|_| InstanceLock::acquire(&codexd_proto::socket::lock_path_for(socket)).ok());
     config.write_registry = lock.is_some();
-    // Read the registry without "repairing" it: moving a corrupt file aside is the daemon's job.
-    let user = std::fs::read(&config.registry)
-        .ok()
-        .and_then(|b| codexd_core::registry::parse(&b))
-        .map(|(u, _)| u)
-        .unwrap_or_default();
-    let mut engine = Engine::new(config);
-    engine.table.set_user_states(user);
-    engine.health.watcher = "not watching (direct scan by codexd-client)".into();
-    let shared = Shared::new(engine);
-    shared.full_reconcile(false);
-    shared.lock().health.stage = "ready (direct scan)";
+    let shared = scan(config);
     // The original command built the registry on first use; so do we, when allowed.
     if registry_missing && lock.is_some() && home.is_dir() {
         let _ = shared.save_registry();
@@ -51,4 +40,33 @@ pub fn answer(codex_home: Option<&Path>, socket: &Path, request: Request) -> Res
     }
     drop(lock);
     response
+}
+
+/// A read-only engine over a direct scan of the home, for many requests in a row (the
+/// picker). It never writes the registry; a write goes through [`answer`].
+pub fn engine(codex_home: Option<&Path>, socket: &Path) -> Shared {
+    let home = codexd_core::paths::resolve_codex_home(codex_home);
+    let mut config = Config::for_home(home);
+    config.socket = socket.to_owned();
+    if let Some(r) = std::env::var_os("CODEXD_REGISTRY").filter(|v| !v.is_empty()) {
+        config.registry = r.into();
+    }
+    config.write_registry = false;
+    scan(config)
+}
+
+fn scan(config: Config) -> Shared {
+    // Read the registry without "repairing" it: moving a corrupt file aside is the daemon's job.
+    let user = std::fs::read(&config.registry)
+        .ok()
+        .and_then(|b| codexd_core::registry::parse(&b))
+        .map(|(u, _)| u)
+        .unwrap_or_default();
+    let mut engine = Engine::new(config);
+    engine.table.set_user_states(user);
+    engine.health.watcher = "not watching (direct scan by codexd-client)".into();
+    let shared = Shared::new(engine);
+    shared.full_reconcile(false);
+    shared.lock().health.stage = "ready (direct scan)";
+    shared
 }

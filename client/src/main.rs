@@ -5,6 +5,7 @@
 mod cli;
 mod connect;
 mod fallback;
+mod pick;
 mod render;
 mod service;
 
@@ -27,7 +28,7 @@ use connect::{ConnectError, Connection};
 use render::Style;
 
 /// Exit codes (documented in `--help`).
-const EXIT_ERROR: u8 = 1;
+pub(crate) const EXIT_ERROR: u8 = 1;
 const EXIT_NOT_FOUND: u8 = 2;
 const EXIT_UNREACHABLE: u8 = 3;
 
@@ -99,16 +100,37 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             include_archived,
             include_non_interactive: all,
         }),
-        Command::Search { query, limit, all } => Request::Search(SearchParams {
+        Command::Search {
+            query,
+            limit,
+            all,
+            status,
+            here,
+        } => Request::Search(SearchParams {
             query: query.join(" "),
             limit: Some(limit),
             cwd: Some(current_dir().display().to_string()),
             all,
+            same_project: here,
+            status: status.into_iter().map(Into::into).collect(),
         }),
         Command::SetStatus { id, status } => Request::SetStatus(SetStatusParams {
             id,
             status: status.into(),
         }),
+        Command::Pick { query, print, here } => {
+            return pick::run(pick::Options {
+                query: query.join(" "),
+                print,
+                json: g.json,
+                project: here,
+                no_color: g.no_color,
+                socket: codexd_proto::socket::resolve_socket_path(g.socket.as_deref()),
+                codex_home: g.codex_home.clone(),
+                timeout: Duration::from_secs_f64(g.timeout.clamp(0.1, 86_400.0)),
+                no_autostart: g.no_autostart,
+            });
+        }
         Command::Status => Request::Status(Empty {}),
         Command::Shutdown => Request::Shutdown(Empty {}),
         Command::Sync => Request::Sync(Empty {}),
@@ -158,7 +180,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_UNREACHABLE));
         }
     };
-    Ok(output(kind, response, &g, style))
+    let search_limit = match &request {
+        Request::Search(p) => p.limit.unwrap_or(20),
+        _ => 0,
+    };
+    Ok(output(kind, response, &g, style, search_limit))
 }
 
 /// A spinner on stderr (terminals only) for requests that take a while: a `build` over a big
@@ -251,7 +277,7 @@ impl Progress {
 /// A daemon indexes one Codex home. When the caller names another one (flag or CODEX_HOME)
 /// than the daemon on this socket indexes, the answer would silently be about the wrong
 /// home: say so.
-fn other_home_warning(conn: &Connection, asked: Option<&Path>) -> Option<String> {
+pub(crate) fn other_home_warning(conn: &Connection, asked: Option<&Path>) -> Option<String> {
     let explicit = asked.map(Path::to_path_buf).or_else(|| {
         std::env::var_os("CODEX_HOME")
             .filter(|v| !v.is_empty())
@@ -285,21 +311,21 @@ fn open_patiently(
     Connection::open(socket, timeout)
 }
 
-enum Unreachable {
+pub(crate) enum Unreachable {
     NoDaemonForShutdown,
     Fatal(String),
 }
 
-/// Ask the daemon (starting it if needed); if that fails, answer from a direct scan.
-fn obtain(
+/// Connect to the daemon, starting it (or replacing an older one) unless `no_autostart`.
+/// `request` goes along with the hello when it changes nothing.
+pub(crate) fn connect_or_start(
     request: &Request,
     socket: &Path,
     codex_home: Option<&Path>,
     timeout: Duration,
     no_autostart: bool,
-    on_progress: &mut dyn FnMut(codexd_proto::Progress),
-) -> Result<Response, Unreachable> {
-    let connected = match open_patiently(socket, timeout, request) {
+) -> Result<Connection, Unreachable> {
+    match open_patiently(socket, timeout, request) {
         Ok(c) => Ok(c),
         // Another user's socket: no fallback answer, no daemon of our own on their path.
         Err(e) if e.is_refusal() => return Err(Unreachable::Fatal(e.to_string())),
@@ -329,6 +355,23 @@ fn obtain(
             }
         }
         Err(e) => Err(e.to_string()),
+    }
+    .map_err(Unreachable::Fatal)
+}
+
+/// Ask the daemon (starting it if needed); if that fails, answer from a direct scan.
+fn obtain(
+    request: &Request,
+    socket: &Path,
+    codex_home: Option<&Path>,
+    timeout: Duration,
+    no_autostart: bool,
+    on_progress: &mut dyn FnMut(codexd_proto::Progress),
+) -> Result<Response, Unreachable> {
+    let connected = match connect_or_start(request, socket, codex_home, timeout, no_autostart) {
+        Ok(c) => Ok(c),
+        Err(Unreachable::Fatal(why)) => Err(why),
+        Err(other) => return Err(other),
     };
     let why = match connected {
         Ok(mut conn) => match conn.request(request.clone(), on_progress) {
@@ -372,7 +415,7 @@ fn obtain(
     Ok(r)
 }
 
-fn output(kind: &str, r: Response, g: &cli::Global, style: Style) -> ExitCode {
+fn output(kind: &str, r: Response, g: &cli::Global, style: Style, search_limit: usize) -> ExitCode {
     for w in &r.warnings {
         eprintln!("warning: {w}");
     }
@@ -410,7 +453,7 @@ fn output(kind: &str, r: Response, g: &cli::Global, style: Style) -> ExitCode {
         };
         serde_json::to_string_pretty(&body).unwrap_or_default() + "\n"
     } else {
-        match human(kind, ok, g, style) {
+        match human(kind, ok, g, style, search_limit) {
             Ok(t) => t,
             Err(e) => {
                 eprintln!("codexd-client: cannot read the daemon's answer: {e}");
@@ -425,7 +468,13 @@ fn output(kind: &str, r: Response, g: &cli::Global, style: Style) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn human(kind: &str, ok: &str, g: &cli::Global, style: Style) -> Result<String, serde_json::Error> {
+fn human(
+    kind: &str,
+    ok: &str,
+    g: &cli::Global,
+    style: Style,
+    search_limit: usize,
+) -> Result<String, serde_json::Error> {
     Ok(match kind {
         "list" => render::list(&serde_json::from_str(ok)?, style),
         "show" => render::show(&serde_json::from_str(ok)?, style),
@@ -435,7 +484,7 @@ fn human(kind: &str, ok: &str, g: &cli::Global, style: Style) -> Result<String, 
             render::build(&serde_json::from_str(ok)?, &home.display().to_string())
         }
         "route" => render::route(&serde_json::from_str(ok)?, style),
-        "search" => render::search(&serde_json::from_str(ok)?, style),
+        "search" => render::search(&serde_json::from_str(ok)?, search_limit, style),
         "set_status" => render::set_status(&serde_json::from_str(ok)?),
         "status" => render::status(&serde_json::from_str(ok)?),
         "shutdown" => "codexd is stopping\n".to_owned(),
@@ -444,7 +493,7 @@ fn human(kind: &str, ok: &str, g: &cli::Global, style: Style) -> Result<String, 
     })
 }
 
-fn current_dir() -> PathBuf {
+pub(crate) fn current_dir() -> PathBuf {
     std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"))
 }
 

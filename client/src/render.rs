@@ -375,13 +375,33 @@ pub fn route(r: &RouteResponse, style: Style) -> String {
     out
 }
 
-pub fn search(r: &SearchResponse, style: Style) -> String {
+/// `limit` is what was asked for: the footer says when more matched than are shown, so a
+/// capped answer is never mistaken for a complete one.
+pub fn search(r: &SearchResponse, limit: usize, style: Style) -> String {
     let mut out = String::new();
     if r.hits.is_empty() {
         out.push_str("No session matches.\n");
         return out;
     }
     candidate_lines(&mut out, &r.hits, style);
+    let shown = r.hits.len();
+    match r.total {
+        Some(total) if total > shown => {
+            let _ = writeln!(
+                out,
+                "\n{shown} of {total} matching sessions shown; `--limit {total}` shows all."
+            );
+        }
+        Some(_) => {}
+        // An older daemon caps every search at 100 hits and does not say how many matched.
+        None if shown < limit && shown == 100 => {
+            let _ = writeln!(
+                out,
+                "\nShowing 100: this codexd caps searches at 100; restart it (codexd-client shutdown) to run this version."
+            );
+        }
+        None => {}
+    }
     out
 }
 

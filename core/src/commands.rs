@@ -360,6 +360,25 @@ fn resident_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// The newest link of the chain `id` belongs to: follow "continued by" (newest first) while
+/// the next link has a prompt of its own.
+fn chain_head(table: &crate::table::Table, id: &str) -> String {
+    let mut head = id.to_owned();
+    for _ in 0..64 {
+        let Some(t) = table.thread(&head) else { break };
+        let next = t.continued_by().into_iter().find(|k| {
+            table
+                .thread(k)
+                .is_some_and(|c| c.has_prompt() && !c.archived())
+        });
+        match next {
+            Some(k) if k != id => head = k.to_owned(),
+            _ => break,
+        }
+    }
+    head
+}
+
 fn candidate(eng: &Engine, hit: &codexd_route::Hit, now: i64) -> Option<Candidate> {
     let t = eng.table.thread(&hit.key)?;
     Some(Candidate {
@@ -368,6 +387,7 @@ fn candidate(eng: &Engine, hit: &codexd_route::Hit, now: i64) -> Option<Candidat
         title: t.title(),
         score: (hit.score * 1000.0).round() / 1000.0,
         matched_terms: hit.matched_terms.clone(),
+        fields: hit.fields.iter().map(|f| (*f).to_owned()).collect(),
         reasons: hit.reasons.clone(),
         cwd: t.record().cwd().map(str::to_owned),
         git_branch: t.record().meta.git_branch.as_deref().map(str::to_owned),
@@ -382,6 +402,13 @@ fn candidate(eng: &Engine, hit: &codexd_route::Hit, now: i64) -> Option<Candidat
         // Checked off the lock by `check_directories`.
         cwd_exists: true,
     })
+}
+
+fn key_hash(key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
 }
 
 /// Whether each candidate's directory still exists (file IO: called without the lock).
@@ -413,17 +440,60 @@ fn search(shared: &Shared, id: u64, p: &SearchParams) -> Response {
     if p.query.trim().is_empty() {
         return Response::error(id, ErrorKind::BadRequest, "search needs some words");
     }
-    let mut hits: Vec<Candidate> = {
-        let eng = shared.lock();
+    let (mut hits, total) = {
+        let mut guard = shared.lock();
+        let eng = &mut *guard;
+        eng.answer_index();
+        let eng = &*eng;
         let now = now_ms();
-        let opts = route_options(p.cwd.as_deref(), Some(p.limit.unwrap_or(20)), true, p.all);
-        let hits = eng.route.search(&p.query, &opts);
-        hits.iter()
-            .filter_map(|h| candidate(&eng, h, now))
-            .collect()
+        let opts = route_options(p.cwd.as_deref(), None, true, p.all);
+        // The limit is honoured as given (not route's cap): the index explains only what it
+        // returns.
+        let limit = p.limit.unwrap_or(20);
+        let status_ok = |key: &str| {
+            p.status.is_empty()
+                || eng
+                    .table
+                    .thread(key)
+                    .is_some_and(|t| p.status.contains(&t.status(now, eng.config.policy)))
+        };
+        let keep =
+            |key: &str, same_project: bool| (!p.same_project || same_project) && status_ok(key);
+        // Sessions the words matched in a title, name, prompt or directory; only the others
+        // can be answer hits, and those rank after all of these.
+        let matched = std::cell::RefCell::new(std::collections::HashSet::new());
+        let (hits, total) = eng.route.search_filtered(&p.query, &opts, limit, &|k, sp| {
+            matched.borrow_mut().insert(key_hash(k));
+            keep(k, sp)
+        });
+        let matched = matched.into_inner();
+        let (answer_hits, answer_total) = eng.answers_index().search_filtered(
+            &p.query,
+            &opts,
+            limit.saturating_sub(hits.len()),
+            &|k, sp| !matched.contains(&key_hash(k)) && keep(k, sp),
+        );
+        let mut out: Vec<Candidate> = hits.iter().filter_map(|h| candidate(eng, h, now)).collect();
+        out.extend(answer_hits.iter().filter_map(|h| {
+            let mut c = candidate(eng, h, now)?;
+            c.fields = vec!["answer".to_owned()];
+            for r in &mut c.reasons {
+                if let Some(words) = r.strip_prefix("prompts match ") {
+                    *r = format!("Codex's answer matches {words}");
+                }
+            }
+            Some(c)
+        }));
+        (out, total + answer_total)
     };
     check_directories(&mut hits);
-    Response::ok(id, &SearchResponse { hits })
+    Response::ok(
+        id,
+        &SearchResponse {
+            hits,
+            total: Some(total),
+        },
+    )
 }
 
 fn route(shared: &Shared, id: u64, p: &RouteParams) -> Response {
@@ -453,7 +523,17 @@ pub fn route_answer(
             p.include_non_interactive,
         );
         opts.now_unix = now / 1000;
-        let routed = eng.route.route(&p.prompt, &opts);
+        let mut routed = eng.route.route(&p.prompt, &opts);
+        // A chain of continuations/forks is one line of work: every link's evidence goes to
+        // its newest link, which is what gets resumed (superseded links are never offered).
+        let mut seen = std::collections::HashSet::new();
+        routed.candidates.retain_mut(|h| {
+            h.key = chain_head(&eng.table, &h.key);
+            seen.insert(h.key.clone())
+        });
+        if let codexd_route::Decision::Resume { key } = &mut routed.decision {
+            *key = chain_head(&eng.table, key);
+        }
         let candidates: Vec<Candidate> = routed
             .candidates
             .iter()

@@ -532,11 +532,11 @@ class Home:
         history.sort(key=lambda h: h["ts"])
         with open(os.path.join(self.home, "history.jsonl"), "w", encoding="utf-8") as f:
             for h in history:
-                f.write(json.dumps(h, ensure_ascii=False) + "\n")
+                f.write(json.dumps(h, ensure_ascii=False, separators=(",", ":")) + "\n")
         self.names.sort(key=lambda n: n["updated_at"])
         with open(os.path.join(self.home, "session_index.jsonl"), "w", encoding="utf-8") as f:
             for n in self.names:
-                f.write(json.dumps(n, ensure_ascii=False) + "\n")
+                f.write(json.dumps(n, ensure_ascii=False, separators=(",", ":")) + "\n")
         with open(os.path.join(self.home, "config.toml"), "w", encoding="utf-8") as f:
             f.write('model = "gpt-5.3-codex"\napproval_policy = "on-request"\nsandbox_mode = "workspace-write"\n')
 

@@ -457,6 +457,28 @@ BG_FOLLOWUPS = ["ok, also run the tests", "can you explain why that works?", "th
                 "show me the diff", "run the linter too"]
 
 
+NOT_CODE = {"package.json", "pnpm-lock.yaml", "turbo.json", "requirements.txt", "go.mod", "Makefile", "Cargo.toml",
+            "app.json", "eas.json", "dbt_project.yml", "packages.yml", "Brewfile", "ci.yml", "build.yml", "rules.mk",
+            "setup.py", "apps.yaml"}
+UI_WORDS = ("component", "storybook", "memoize", "prop ", "scroll", "pull to refresh", "jest tests")
+UI_EXT = (".tsx", ".svelte", ".astro")
+
+
+def pick_file(rng, p, template):
+    """A file that fits the task template: UI files for UI tasks, source files rather than manifests."""
+    files = p["bg_files"]
+    if any(w in template for w in UI_WORDS):
+        ui = [f for f in files if f.endswith(UI_EXT)]
+        if ui:
+            return rng.choice(ui)
+    if "cells" in template or "notebook" in template:
+        nb = [f for f in files if f.endswith(".ipynb")]
+        if nb:
+            return rng.choice(nb)
+    code = [f for f in files if os.path.basename(f) not in NOT_CODE and not f.endswith(".ipynb")]
+    return rng.choice(code or files)
+
+
 def reserved_check():
     """The background pool must not contain a query's subject words."""
     res = {w.lower() for w in SC.RESERVED}
@@ -567,7 +589,9 @@ def generate(out, n, seed):
         for t in range(nturns):
             f = rng.choice(p["bg_files"])
             if t == 0 or (rng.random() < 0.45 and t < len(tasks)):
-                prompt = tasks[t % len(tasks)].format(f=f)
+                template = tasks[t % len(tasks)]
+                f = pick_file(rng, p, template)
+                prompt = template.format(f=f)
             else:
                 prompt = rng.choice(BG_FOLLOWUPS)
             heavy = rng.random() < 0.08

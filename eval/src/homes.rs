@@ -354,10 +354,10 @@ pub struct GridPoint {
 }
 
 impl GridPoint {
-    /// What calibration maximizes: right answers, a wrong resume costing five of them (a
+    /// What calibration maximizes: right answers, a wrong resume costing eight of them (a
     /// wrong resume pollutes a session; a needless new costs some context).
     pub fn objective(&self) -> i64 {
-        self.right as i64 - 5 * self.wrong_resume as i64
+        self.right as i64 - 8 * self.wrong_resume as i64
     }
 }
 
@@ -388,9 +388,9 @@ pub fn calibrate(set: &Set) -> Vec<GridPoint> {
     let mut grid = Vec::new();
     for &min_coverage in &[0.0, 0.15, 0.25, 0.35, 0.45] {
         for &min_lead in &[0.0, 0.05, 0.1, 0.15, 0.2, 0.3] {
-            for &min_subject in &[0.0, 0.2, 0.3, 0.4, 0.5, 0.6] {
-                for &min_specific_here in &[0.0, 0.3, 0.5, 0.7, 1.0] {
-                    for &min_specific_elsewhere in &[0.0, 0.5, 0.8, 1.0, 1.3, 1.6, 2.0] {
+            for &min_subject in &[0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5] {
+                for &min_specific_here in &[0.0, 0.5, 1.0] {
+                    for &min_specific_elsewhere in &[0.0, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0] {
                         let t = codexd_route::Thresholds {
                             min_coverage,
                             min_lead,

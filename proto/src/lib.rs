@@ -51,7 +51,11 @@ impl Hello {
             program: program.to_owned(),
             version: VERSION.to_owned(),
             protocol: PROTOCOL_VERSION,
-            capabilities: Request::NAMES.iter().map(|s| s.to_string()).collect(),
+            capabilities: Request::NAMES
+                .iter()
+                .chain([&CAP_SEARCH_FILTERS])
+                .map(|s| s.to_string())
+                .collect(),
             pid: None,
             codex_home: None,
         }
@@ -180,13 +184,27 @@ pub struct RouteParams {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct SearchParams {
     pub query: String,
+    /// At most this many hits (default 20); honoured as given. The answer's `total` says how
+    /// many matched.
     #[serde(default)]
     pub limit: Option<usize>,
     #[serde(default)]
     pub cwd: Option<String>,
     #[serde(default)]
     pub all: bool,
+    /// Only sessions of the caller's project (`cwd`: same directory, its git root, or
+    /// nested). Daemons whose hello lacks [`CAP_SEARCH_FILTERS`] ignore it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub same_project: bool,
+    /// Only these statuses (empty: all). Daemons whose hello lacks [`CAP_SEARCH_FILTERS`]
+    /// ignore it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status: Vec<Status>,
 }
+
+/// A daemon capability: `search` honours `same_project` and `status`, answers `total`, and
+/// names the matched `fields` of each hit.
+pub const CAP_SEARCH_FILTERS: &str = "search_filters";
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SetStatusParams {
@@ -319,6 +337,18 @@ pub struct SessionDetail {
     /// What Codex answered last (its final message of the latest turn), truncated.
     #[serde(default)]
     pub last_answer: Option<String>,
+    /// The session this one continues or was forked from (`exec fork`, a fork in the TUI),
+    /// when its rollout says so.
+    #[serde(default)]
+    pub forked_from: Option<String>,
+    /// Newer sessions that continue or were forked from this one, newest first: routing prefers
+    /// the newest link of such a chain.
+    #[serde(default)]
+    pub continued_by: Vec<String>,
+    /// Why `resume_command` may not run on the `codex` on PATH (e.g. that release has no
+    /// `exec resume`), when it may not.
+    #[serde(default)]
+    pub resume_note: Option<String>,
 }
 
 fn yes() -> bool {
@@ -370,6 +400,10 @@ pub struct Candidate {
     pub title: String,
     pub score: f64,
     pub matched_terms: Vec<String>,
+    /// Where the words matched, most important first: `title`, `first_prompt`, `prompts`,
+    /// `place` (directory/repo names). Empty from daemons without [`CAP_SEARCH_FILTERS`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
     pub reasons: Vec<String>,
     #[serde(default)]
     pub cwd: Option<String>,
@@ -444,6 +478,10 @@ pub struct RouteResponse {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct SearchResponse {
     pub hits: Vec<Candidate>,
+    /// How many sessions matched before the limit (absent from older daemons, which cap
+    /// every search at 100 hits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<usize>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

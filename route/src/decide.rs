@@ -25,19 +25,22 @@ pub struct Thresholds {
 impl Thresholds {
     /// Calibrated with `route-eval --calibrate` (crate `codexd-eval`) on the hand-written
     /// `eval/calibration` home (2,000 sessions, 269 labeled prompts), maximizing right answers
-    /// with a wrong resume costing five; a point in the middle of the best plateau. Reported on
+    /// with a wrong resume costing eight; a point on the best plateau. Reported on
     /// the separately written `eval/heldout` set (BENCHMARKS.md), never tuned on it.
     ///
     /// Coverage of the whole prompt no longer gates (0): follow-ups add new words by nature.
     /// What gates is the *subject* — the prompt's distinctive words found in what the session
-    /// itself said and did (≥ 40%), how specific those words are (≥ half a rare word's worth
-    /// in the caller's project, 1.3 elsewhere) — and a 10% lead over a different task.
+    /// itself said and did, its files and answers included (≥ 30%), how specific those words
+    /// are (≥ half a rare word's worth in the caller's project; three elsewhere: the grid kept
+    /// asking for more, since prompts typed outside a project mostly start new work, and three
+    /// rare words is where `/codex` from an unrelated directory still finds a well-named task)
+    /// — and a 20% lead over a different task.
     pub const CALIBRATED: Thresholds = Thresholds {
         min_coverage: 0.0,
-        min_lead: 0.10,
-        min_subject: 0.40,
+        min_lead: 0.20,
+        min_subject: 0.30,
         min_specific_here: 0.5,
-        min_specific_elsewhere: 1.3,
+        min_specific_elsewhere: 3.0,
     };
 }
 
@@ -237,6 +240,7 @@ mod tests {
             project: Some(format!("/p/{key}")),
             same_project: false,
             matched_terms: vec!["auth".to_owned()],
+            fields: vec!["title"],
             reasons: vec![],
         }
     }

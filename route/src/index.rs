@@ -94,7 +94,7 @@ pub struct Index {
 }
 
 /// Bumped whenever the stored layout or the tokenizer's output changes.
-const STORED_FORMAT: u32 = 1;
+const STORED_FORMAT: u32 = 2;
 
 #[derive(Serialize)]
 struct StoredRef<'a> {
@@ -224,6 +224,12 @@ impl Prepared {
         }
         for p in fields.prompts {
             add(Field::Prompts, p);
+        }
+        for f in fields.files {
+            add(Field::Work, f);
+        }
+        if let Some(answer) = fields.answer {
+            add(Field::Work, answer);
         }
         add(
             Field::Place,
@@ -600,7 +606,7 @@ impl Index {
         let q = self.prepare(query);
         // The decision needs the runner-up (and for a task done twice, the one after it)
         // even when the caller wants a single candidate.
-        let hits = self.search_prepared(&q, opts, limit.max(3));
+        let hits = self.search_prepared(&q, opts, limit.max(3), &|_, _| true).0;
         Analysis {
             kind: query_kind(&q),
             q,
@@ -718,19 +724,40 @@ impl Index {
     }
 
     pub(crate) fn search_n(&self, query: &str, opts: &Options, n: usize) -> Vec<Hit> {
-        let q = self.prepare(query);
-        self.search_prepared(&q, opts, n)
+        self.search_filtered(query, opts, n, &|_, _| true).0
     }
 
-    fn search_prepared(&self, q: &[QueryTerm], opts: &Options, n: usize) -> Vec<Hit> {
+    /// [`Index::search`] with a filter and the number of matches: the best `n` sessions among
+    /// those `keep(key, same_project)` accepts, and how many it accepted in all (so a caller
+    /// can say "20 of 1,234"). The filter runs before ranking, so it never shortens a page.
+    pub fn search_filtered(
+        &self,
+        query: &str,
+        opts: &Options,
+        n: usize,
+        keep: &dyn Fn(&str, bool) -> bool,
+    ) -> (Vec<Hit>, usize) {
+        let q = self.prepare(query);
+        self.search_prepared(&q, opts, n, keep)
+    }
+
+    fn search_prepared(
+        &self,
+        q: &[QueryTerm],
+        opts: &Options,
+        n: usize,
+        keep: &dyn Fn(&str, bool) -> bool,
+    ) -> (Vec<Hit>, usize) {
         let total_weight: f32 = q.iter().map(|t| t.weight).sum();
         if q.is_empty() || total_weight <= 0.0 {
-            return Vec::new();
+            return (Vec::new(), 0);
         }
         let mut scored = self.score(q, total_weight, opts);
+        scored.retain(|s| keep(&self.doc(s.doc).key, s.place != Place::Elsewhere));
+        let total = scored.len();
         let n = n.min(scored.len());
         if n == 0 {
-            return Vec::new();
+            return (Vec::new(), total);
         }
         // Partial selection: only the top `n` of possibly thousands need ordering.
         let cmp = |a: &Scored, b: &Scored| self.rank_order(a, b);
@@ -739,10 +766,11 @@ impl Index {
             scored.truncate(n);
         }
         scored.sort_unstable_by(cmp);
-        scored
+        let hits = scored
             .into_iter()
             .map(|s| self.explain(q, s, total_weight, opts))
-            .collect()
+            .collect();
+        (hits, total)
     }
 
     /// Best first; ties go to the more recently used session, then to the smaller key (so the
@@ -994,8 +1022,14 @@ impl Index {
             .filter(|t| t.class == WordClass::Distinctive)
             .map(|t| t.weight)
             .sum();
+        let fields = Field::ALL
+            .into_iter()
+            .filter(|&f| !per_field[f as usize].is_empty())
+            .map(Field::name)
+            .collect();
         Hit {
             key: doc.key.to_string(),
+            fields,
             score: f64::from(s.score),
             coverage: f64::from((s.coverage / total_weight).clamp(0.0, 1.0)),
             subject_coverage: if subject_weight > 0.0 {
@@ -1102,6 +1136,7 @@ mod tests {
             prompts: &prompts,
             cwd: Some(cwd),
             repo: None,
+            ..DocFields::default()
         };
         let mut meta = DocMeta {
             updated_unix: NOW - age,
@@ -1403,6 +1438,42 @@ mod tests {
     }
 
     #[test]
+    fn filtered_search_counts_every_match_and_names_fields() {
+        let mut index = Index::new();
+        for k in 0..30u32 {
+            let prompts = vec![format!("tune the parser number {k}")];
+            let fields = DocFields {
+                name: (k == 0).then_some("parser speedups"),
+                first_prompt: Some(&prompts[0]),
+                prompts: &prompts,
+                cwd: Some("/w/src/p"),
+                repo: None,
+                ..DocFields::default()
+            };
+            let meta = DocMeta {
+                updated_unix: i64::from(k) * 1000,
+                ..DocMeta::default()
+            };
+            index.upsert(&format!("k{k}"), &fields, meta);
+        }
+        let o = Options {
+            now_unix: 100_000,
+            ..Options::default()
+        };
+        let (hits, total) = index.search_filtered("parser", &o, 3, &|_, _| true);
+        assert_eq!((hits.len(), total), (3, 30));
+        let (hits, total) = index.search_filtered("parser", &o, 10, &|k, _| k.ends_with('0'));
+        assert_eq!(total, 3, "k0, k10, k20");
+        assert!(hits.iter().all(|h| h.key.ends_with('0')));
+        let k0 = hits.iter().find(|h| h.key == "k0").unwrap();
+        // Each word under the most important field it occurs in.
+        assert_eq!(k0.fields, ["title"]);
+        let k10 = hits.iter().find(|h| h.key == "k10").unwrap();
+        assert_eq!(k10.fields, ["first_prompt"]);
+        assert_eq!(index.search_filtered("zebra", &o, 5, &|_, _| true).1, 0);
+    }
+
+    #[test]
     fn limit_is_respected_and_zero_means_default() {
         let mut index = Index::new();
         for i in 0..8 {
@@ -1535,6 +1606,7 @@ mod proptests {
             prompts: &prompts,
             cwd: Some(&cwd),
             repo: None,
+            ..DocFields::default()
         };
         let meta = DocMeta {
             updated_unix: i64::from(key) * 1000,
@@ -1592,7 +1664,7 @@ mod proptests {
             let prepared = |n: &str, p: &str, k: u8, d: u8| {
                 let prompts = vec![p.to_owned()];
                 let cwd = format!("/w/src/p{d}");
-                let fields = DocFields { name: Some(n), first_prompt: Some(p), prompts: &prompts, cwd: Some(&cwd), repo: None };
+                let fields = DocFields { name: Some(n), first_prompt: Some(p), prompts: &prompts, cwd: Some(&cwd), repo: None, ..DocFields::default() };
                 let meta = DocMeta { updated_unix: i64::from(k) * 1000, cwd: Some(cwd.clone()), ..DocMeta::default() };
                 (format!("k{k}"), Prepared::new(&fields, &meta), meta)
             };
@@ -1661,7 +1733,7 @@ mod proptests {
         fn arbitrary_text_never_panics(t in "\\PC{0,200}") {
             let mut index = Index::new();
             let prompts = vec![t.clone()];
-            let fields = DocFields { name: Some(&t), first_prompt: Some(&t), prompts: &prompts, cwd: Some(&t), repo: Some(&t) };
+            let fields = DocFields { name: Some(&t), first_prompt: Some(&t), prompts: &prompts, cwd: Some(&t), repo: Some(&t), ..DocFields::default() };
             index.upsert("k", &fields, DocMeta { cwd: Some(t.clone()), git_root: Some(t.clone()), ..DocMeta::default() });
             index.check_invariants();
             let _ = index.route(&t, &Options { cwd: Some(t.clone()), ..Options::default() });

@@ -33,6 +33,7 @@
 //!     prompts: &prompts,
 //!     cwd: Some("/home/me/src/billing"),
 //!     repo: None,
+//!     ..DocFields::default()
 //! };
 //! let meta = DocMeta { updated_unix: 1_000, cwd: Some("/home/me/src/billing".into()),
 //!                      ..DocMeta::default() };
@@ -69,6 +70,10 @@ pub struct DocFields<'a> {
     pub cwd: Option<&'a str>,
     /// Git origin URL or repository name (its last path segment is indexed).
     pub repo: Option<&'a str>,
+    /// Files the session's tool calls named.
+    pub files: &'a [String],
+    /// Codex's last answer.
+    pub answer: Option<&'a str>,
 }
 
 /// What the index needs to know about a session besides its text.
@@ -152,6 +157,9 @@ pub struct Hit {
     pub same_project: bool,
     /// The query words that matched, as the user wrote them (lowercased), in query order.
     pub matched_terms: Vec<String>,
+    /// The fields a query word matched in, most important first: `title`, `first_prompt`,
+    /// `prompts`, `place` (each word counted under the most important field it occurs in).
+    pub fields: Vec<&'static str>,
     /// Human-readable reasons, e.g. "title matches auth, login", "same project",
     /// "used 2 hours ago", "archived (penalised)".
     pub reasons: Vec<String>,

@@ -21,9 +21,13 @@ use super::context::{is_attachment_marker, is_contextual, strip_ide_prefix, trun
 pub const MAX_PROMPTS: usize = 64;
 /// How much of each prompt is kept.
 pub const MAX_PROMPT_BYTES: usize = 1000;
+/// The text of a prompt that is only images.
+pub const IMAGE_ONLY: &str = "[Image]";
 /// How much of the last answer is kept: enough to say what Codex concluded, small enough that
 /// tens of thousands of sessions cost little (the whole answer stays in the rollout).
-pub const MAX_ANSWER_BYTES: usize = 600;
+pub const MAX_ANSWER_BYTES: usize = 500;
+/// How many files a record remembers (the most recent distinct ones).
+pub const MAX_FILES: usize = 16;
 
 /// The session header (`session_meta` payload, or the pre-0.32 bare header).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
@@ -81,12 +85,21 @@ pub struct RolloutRecord {
     /// (pre-0.32 files, odd writers).
     pub item_prompts: Prompts,
     pub turn_state: TurnState,
+    /// A lifecycle event (`task_started`, `task_complete`, `turn_aborted`) was seen. Releases
+    /// before 0.100 write none: their turn state is inferred from the messages (a prompt
+    /// without an answer yet is in progress, an answer ends the turn; docs/codex-releases.md).
+    #[serde(default)]
+    pub lifecycle: bool,
     pub tokens_total: Option<u64>,
     /// Name from `thread_name_updated` events (0.93 → 2026-05); session_index.jsonl wins.
     pub name: Option<Box<str>>,
     /// Codex's latest answer (`task_complete.last_agent_message`, `agent_message`, an
     /// `AgentMessage` item, or a legacy assistant message), at most `MAX_ANSWER_BYTES`.
     pub last_answer: Option<Box<str>>,
+    /// Files the session's tool calls named (patched, or mentioned in commands): the last two
+    /// path components of each, most recent last, at most `MAX_FILES`.
+    #[serde(default)]
+    pub files: Vec<Box<str>>,
 }
 
 /// A bounded prompt list: the first prompt, then a window of the most recent ones.
@@ -104,6 +117,20 @@ impl Prompts {
     }
 
     fn push(&mut self, p: Prompt) {
+        // An image-only prompt followed by words is one request: Codex 0.20–0.47 send the
+        // images of `exec -i` as a user turn of their own before the typed text
+        // (docs/codex-releases.md). Keep the words, with the image marked.
+        if &*p.text != IMAGE_ONLY
+            && self
+                .items
+                .last()
+                .is_some_and(|last| &*last.text == IMAGE_ONLY)
+        {
+            let last = self.items.last_mut().expect("checked above");
+            let merged = format!("{IMAGE_ONLY} {}", p.text);
+            last.text = truncate_bytes(&merged, MAX_PROMPT_BYTES).into();
+            return;
+        }
         self.count += 1;
         if self.items.len() == MAX_PROMPTS {
             self.items.remove(1);
@@ -268,8 +295,28 @@ impl RolloutRecord {
     }
 
     fn apply_item(&mut self, item: Item<'_>) {
-        if item.kind.as_deref() != Some("message") {
-            return;
+        match item.kind.as_deref() {
+            Some("function_call") => {
+                // `arguments` is JSON text: `{"cmd":"…"}`, `{"command":[…]}`, `{"input":"…"}`.
+                if let Some(args) = item.arguments.as_deref() {
+                    self.note_files_in(args);
+                }
+                return;
+            }
+            Some("custom_tool_call") => {
+                if let Some(input) = item.input.as_deref() {
+                    self.note_files_in(input);
+                }
+                return;
+            }
+            Some("local_shell_call") => {
+                if let Some(action) = item.action {
+                    self.note_files_in(action.get());
+                }
+                return;
+            }
+            Some("message") => {}
+            _ => return,
         }
         if item.role.as_deref() == Some("assistant") {
             // Only pre-0.32 files reach here with assistant items (the line classifier skips
@@ -315,6 +362,7 @@ impl RolloutRecord {
         }
         if let Some(p) = make_prompt(&text, images, None) {
             self.item_prompts.push(p);
+            self.prompt_without_lifecycle();
         }
     }
 
@@ -334,11 +382,21 @@ impl RolloutRecord {
                 if let Some(p) = make_prompt(text, images, ordinal) {
                     self.prompts.push(p);
                     self.item_prompts.clear();
+                    self.prompt_without_lifecycle();
                 }
             }
             "agent_message" => self.set_answer(e.message.as_deref().unwrap_or("")),
             "item_completed" => {
                 let Some(item) = e.item else { return };
+                if matches!(
+                    item.kind.as_deref(),
+                    Some("FileChange" | "CommandExecution")
+                ) {
+                    if let Some(rest) = item.rest {
+                        self.note_files_in(rest.get());
+                    }
+                    return;
+                }
                 if item.kind.as_deref() == Some("AgentMessage") {
                     let parts = item.content.unwrap_or_default();
                     let text: Vec<&str> = parts.iter().filter_map(|p| p.text.as_deref()).collect();
@@ -370,8 +428,12 @@ impl RolloutRecord {
                     self.item_prompts.clear();
                 }
             }
-            "task_started" | "turn_started" => self.turn_state = TurnState::InProgress,
+            "task_started" | "turn_started" => {
+                self.lifecycle = true;
+                self.turn_state = TurnState::InProgress;
+            }
             "task_complete" | "turn_complete" => {
+                self.lifecycle = true;
                 if let Some(answer) = e.last_agent_message.as_deref() {
                     self.set_answer(answer);
                 }
@@ -382,7 +444,10 @@ impl RolloutRecord {
                     TurnState::Completed
                 };
             }
-            "turn_aborted" => self.turn_state = TurnState::Aborted,
+            "turn_aborted" => {
+                self.lifecycle = true;
+                self.turn_state = TurnState::Aborted;
+            }
             "token_count" => {
                 if let Some(total) = e
                     .info
@@ -411,11 +476,33 @@ impl RolloutRecord {
 }
 
 impl RolloutRecord {
+    /// Remember the files `text` (a patch, a command line, a tool call's JSON) names.
+    fn note_files_in(&mut self, text: &str) {
+        for f in super::files::named_in(text) {
+            if let Some(i) = self.files.iter().position(|x| **x == *f) {
+                self.files.remove(i);
+            } else if self.files.len() == MAX_FILES {
+                self.files.remove(0);
+            }
+            self.files.push(f.into());
+        }
+    }
+
     /// Keep `text` as the latest answer (empty answers leave the previous one).
     fn set_answer(&mut self, text: &str) {
         let t = text.trim();
         if !t.is_empty() {
             self.last_answer = Some(truncate_bytes(t, MAX_ANSWER_BYTES).into());
+            if !self.lifecycle && self.turn_state == TurnState::InProgress {
+                self.turn_state = TurnState::Completed;
+            }
+        }
+    }
+
+    /// A real prompt in a file without lifecycle events opens a turn.
+    fn prompt_without_lifecycle(&mut self) {
+        if !self.lifecycle {
+            self.turn_state = TurnState::InProgress;
         }
     }
 }
@@ -446,7 +533,7 @@ fn make_prompt(text: &str, images: usize, ordinal: Option<u64>) -> Option<Prompt
     let cleaned = strip_ide_prefix(text);
     if cleaned.is_empty() {
         return (images > 0).then(|| Prompt {
-            text: "[Image]".into(),
+            text: IMAGE_ONLY.into(),
             ordinal,
         });
     }
@@ -572,6 +659,19 @@ struct Item<'a> {
     role: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     content: Option<Vec<Part<'a>>>,
+    /// `function_call`: the call's arguments, JSON text.
+    #[serde(borrow, default)]
+    arguments: Option<Cow<'a, str>>,
+    /// `custom_tool_call` (`apply_patch`): the patch text.
+    #[serde(borrow, default)]
+    input: Option<Cow<'a, str>>,
+    /// `local_shell_call`: `{"type":"exec","command":[…]}`.
+    #[serde(borrow, default)]
+    action: Option<&'a RawValue>,
+    /// `item_completed` items other than messages (`FileChange`, `CommandExecution`): the
+    /// fields that name files or commands.
+    #[serde(borrow, default, alias = "changes", alias = "command")]
+    rest: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -654,6 +754,28 @@ mod tests {
         assert_eq!(prompts(&r), vec!["fix the flaky test"]);
         assert_eq!(r.turn_state, TurnState::Completed);
         assert_eq!(r.tokens_total, Some(1234));
+    }
+
+    #[test]
+    fn image_first_turn_is_titled_by_the_words() {
+        // 0.36 `exec -i`: an image-only user turn (with its answer) before the typed prompt.
+        let r = record(&[
+            META,
+            r#"{"timestamp":"2025-09-20T10:00:01.000Z","type":"event_msg","payload":{"type":"user_message","message":"","images":["data:image/png;base64,AAAA"]}}"#,
+            r#"{"timestamp":"2025-09-20T10:00:02.000Z","type":"event_msg","payload":{"type":"agent_message","message":"I see it."}}"#,
+            r#"{"timestamp":"2025-09-20T10:00:03.000Z","type":"event_msg","payload":{"type":"user_message","message":"why twice?"}}"#,
+        ]);
+        assert_eq!(prompts(&r), vec!["[Image] why twice?"]);
+        assert_eq!(r.real_prompts().count, 1);
+        // No lifecycle events (before 0.100): a prompt without an answer is in progress…
+        assert_eq!(r.turn_state, TurnState::InProgress);
+        let r = record(&[
+            META,
+            r#"{"timestamp":"2025-09-20T10:00:03.000Z","type":"event_msg","payload":{"type":"user_message","message":"why twice?"}}"#,
+            r#"{"timestamp":"2025-09-20T10:00:04.000Z","type":"event_msg","payload":{"type":"agent_message","message":"Because."}}"#,
+        ]);
+        // …and an answer ends it.
+        assert_eq!(r.turn_state, TurnState::Completed);
     }
 
     #[test]

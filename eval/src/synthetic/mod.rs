@@ -505,6 +505,7 @@ impl Session {
             prompts: &self.prompts,
             cwd: Some(&self.cwd),
             repo: Some(&self.repo),
+            ..DocFields::default()
         }
     }
 
