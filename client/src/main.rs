@@ -175,7 +175,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("codexd is not running");
             return Ok(ExitCode::SUCCESS);
         }
-        Err(Unreachable::Fatal(msg)) => {
+        Err(Unreachable::Fatal(msg) | Unreachable::Refused(msg)) => {
             eprintln!("codexd-client: {msg}");
             return Ok(ExitCode::from(EXIT_UNREACHABLE));
         }
@@ -314,6 +314,8 @@ fn open_patiently(
 pub(crate) enum Unreachable {
     NoDaemonForShutdown,
     Fatal(String),
+    /// The socket is another user's: no direct scan may stand in, no daemon may be started.
+    Refused(String),
 }
 
 /// Connect to the daemon, starting it (or replacing an older one) unless `no_autostart`.
@@ -328,7 +330,7 @@ pub(crate) fn connect_or_start(
     match open_patiently(socket, timeout, request) {
         Ok(c) => Ok(c),
         // Another user's socket: no fallback answer, no daemon of our own on their path.
-        Err(e) if e.is_refusal() => return Err(Unreachable::Fatal(e.to_string())),
+        Err(e) if e.is_refusal() => return Err(Unreachable::Refused(e.to_string())),
         Err(ConnectError::NotRunning(_)) if matches!(request, Request::Shutdown(_)) => {
             return Err(Unreachable::NoDaemonForShutdown);
         }

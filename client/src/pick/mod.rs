@@ -360,7 +360,7 @@ fn start_worker(opts: &Options, setup: Setup, jobs: Receiver<Job>, tx: Sender<Ms
             }
             Err(why) => {
                 let why = match why {
-                    crate::Unreachable::Fatal(w) => w,
+                    crate::Unreachable::Fatal(w) | crate::Unreachable::Refused(w) => w,
                     crate::Unreachable::NoDaemonForShutdown => "not running".to_owned(),
                 };
                 let _ = tx.send(Msg::Banner(format!(
