@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::generic::{WordClass, classify};
 use crate::score::{
     COORD_EXPONENT, Field, MAX_PREFIX_EXPANSION, MAX_PREFIX_SCAN, MIN_PREFIX_INDEX_CHARS,
     MIN_PREFIX_QUERY_CHARS, NF, PENALTY, PREFIX_WEIGHT, Place, bm25f_tf, coverage_weight,
@@ -93,7 +94,7 @@ pub struct Index {
 }
 
 /// Bumped whenever the stored layout or the tokenizer's output changes.
-const STORED_FORMAT: u32 = 1;
+const STORED_FORMAT: u32 = 2;
 
 #[derive(Serialize)]
 struct StoredRef<'a> {
@@ -118,14 +119,55 @@ struct Stored {
 }
 
 /// One distinct query word with the indexed terms it matches.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct QueryTerm {
     surface: String,
     /// `(term, weight)`: the exact term at 1.0, prefix matches at [`PREFIX_WEIGHT`].
     expansions: Vec<(TermId, f32)>,
     /// IDF of what the word matches; its share of the query in the coverage.
     weight: f32,
+    /// Whether the word names something or is generic ([`crate::generic`]).
+    class: WordClass,
 }
+
+/// What a prompt asks for, by the words it is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryKind {
+    /// At least one distinctive word.
+    Specific,
+    /// Only generic task words ("add tests", "fix the bug please").
+    Vague,
+    /// No request at all ("thanks!", "ok").
+    Empty,
+}
+
+/// A query's words and ranked candidates, before the decision.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    pub kind: QueryKind,
+    q: Vec<QueryTerm>,
+    pub hits: Vec<Hit>,
+}
+
+fn query_kind(q: &[QueryTerm]) -> QueryKind {
+    if q.iter().any(|t| t.class == WordClass::Distinctive) {
+        QueryKind::Specific
+    } else if q.iter().any(|t| t.class == WordClass::Task) {
+        QueryKind::Vague
+    } else {
+        QueryKind::Empty
+    }
+}
+
+/// A vague prompt continues the session last used in the caller's project only when that
+/// session was used this recently…
+const VAGUE_RECENT_SECS: i64 = 8 * 3600;
+/// …and no other session of the project was used within this much of it (else it is not
+/// clear which one is meant).
+const VAGUE_CLEAR_GAP_SECS: i64 = 3600;
+/// Confidence of such a resume: below [`crate::decide`]'s confirmation band, so a person is
+/// asked.
+const VAGUE_CONFIDENCE: f64 = 0.6;
 
 /// A scored, not yet explained, candidate.
 #[derive(Clone, Copy, Debug)]
@@ -133,7 +175,12 @@ struct Scored {
     doc: DocId,
     score: f32,
     coverage: f32,
+    /// Weight of the distinctive query words found in what the session said and did (every
+    /// field but its place): the prompt's *subject*, not its context.
+    subject: f32,
     place: Place,
+    /// A query word occurs in the title, name or prompts (not only in the work or place).
+    said: bool,
 }
 
 /// A document's term counts, computed without the index (see [`Index::upsert_prepared`]).
@@ -179,6 +226,12 @@ impl Prepared {
         }
         for p in fields.prompts {
             add(Field::Prompts, p);
+        }
+        for f in fields.files {
+            add(Field::Work, f);
+        }
+        if let Some(answer) = fields.answer {
+            add(Field::Work, answer);
         }
         add(
             Field::Place,
@@ -545,16 +598,137 @@ impl Index {
 
     /// Routes `query` with explicit thresholds (the evaluation uses this to calibrate).
     pub fn route_with(&self, query: &str, opts: &Options, thresholds: &Thresholds) -> Route {
+        self.decide_analyzed(self.analyze(query, opts), opts, thresholds)
+    }
+
+    /// The part of routing that does not depend on the thresholds: the query's words and the
+    /// ranked candidates (an evaluation decides many times over one analysis).
+    pub fn analyze(&self, query: &str, opts: &Options) -> Analysis {
         let limit = effective_limit(opts.limit);
-        // The decision needs the runner-up even when the caller wants a single candidate.
-        let hits = self.search_n(query, opts, limit.max(2));
-        let mut route = crate::decide(hits, thresholds);
+        let q = self.prepare(query);
+        // The decision needs the runner-up (and for a task done twice, the one after it)
+        // even when the caller wants a single candidate.
+        let hits = self.search_prepared(&q, opts, limit.max(3));
+        Analysis {
+            kind: query_kind(&q),
+            q,
+            hits,
+        }
+    }
+
+    /// Decides on an [`Index::analyze`] result (made with the same `opts`).
+    pub fn decide_analyzed(&self, a: Analysis, opts: &Options, thresholds: &Thresholds) -> Route {
+        let limit = effective_limit(opts.limit);
+        let Analysis { kind, q, hits } = a;
+        let mut route = match kind {
+            QueryKind::Specific => crate::decide(hits, thresholds),
+            QueryKind::Vague => self.decide_vague(&q, hits, opts),
+            QueryKind::Empty => Route {
+                decision: crate::Decision::New,
+                confidence: 0.95,
+                candidates: hits,
+                reason: "Start a new session: the prompt asks for nothing in particular (greetings, thanks, assent).".to_owned(),
+            },
+        };
         route.candidates.truncate(limit);
         route
     }
 
+    /// A prompt of generic words only ("add tests", "commit that"): it can only mean "the
+    /// thing I was just doing here". Resume the session last used in the caller's project
+    /// when it was used recently and clearly more recently than any other there; else new.
+    fn decide_vague(&self, q: &[QueryTerm], mut hits: Vec<Hit>, opts: &Options) -> Route {
+        let generic: Vec<&str> = q.iter().map(|t| t.surface.as_str()).collect();
+        let new = |hits: Vec<Hit>, why: String| Route {
+            decision: crate::Decision::New,
+            confidence: 0.8,
+            candidates: hits,
+            reason: format!(
+                "Start a new session: the prompt names nothing specific (only {}){why}.",
+                generic.join(", ")
+            ),
+        };
+        let Some(caller) = opts.cwd.as_deref().map(Path::new) else {
+            return new(hits, ", and no directory was given".to_owned());
+        };
+        let mut places: HashMap<(Option<DirId>, Option<DirId>), Place> = HashMap::new();
+        let mut latest: Vec<(i64, DocId)> = Vec::new();
+        for (d, doc) in self.docs.iter().enumerate() {
+            let Some(doc) = doc else { continue };
+            if (doc.archived && !opts.include_archived)
+                || (doc.non_interactive && !opts.include_non_interactive)
+            {
+                continue;
+            }
+            let place = *places
+                .entry((doc.cwd_dir, doc.root_dir))
+                .or_insert_with(|| {
+                    let dir = |id: Option<DirId>| id.map(|i| self.dirs[i as usize].as_path());
+                    place_of(caller, dir(doc.cwd_dir), dir(doc.root_dir))
+                });
+            if place != Place::Elsewhere {
+                latest.push((doc.updated_unix, d as DocId));
+            }
+        }
+        latest.sort_unstable_by(|a, b| b.cmp(a));
+        let Some(&(used, d)) = latest.first() else {
+            return new(hits, ", and no session ran in this project".to_owned());
+        };
+        let age = opts.now_unix - used;
+        if age > VAGUE_RECENT_SECS {
+            return new(
+                hits,
+                format!(
+                    ", and this project's last session was {}",
+                    describe_age(age).trim_start_matches("used ")
+                ),
+            );
+        }
+        if latest
+            .get(1)
+            .is_some_and(|&(other, _)| used - other < VAGUE_CLEAR_GAP_SECS)
+        {
+            return new(
+                hits,
+                ", and several of this project's sessions were used within the hour".to_owned(),
+            );
+        }
+        let key = self.doc(d).key.to_string();
+        if let Some(i) = hits.iter().position(|h| h.key == key) {
+            let h = hits.remove(i);
+            hits.insert(0, h);
+        } else {
+            let total_weight: f32 = q
+                .iter()
+                .map(|t| t.weight)
+                .sum::<f32>()
+                .max(f32::MIN_POSITIVE);
+            let s = Scored {
+                doc: d,
+                score: 0.0,
+                coverage: 0.0,
+                subject: 0.0,
+                place: Place::SameProject,
+                said: true,
+            };
+            hits.insert(0, self.explain(q, s, total_weight, opts));
+        }
+        Route {
+            decision: crate::Decision::Resume { key: key.clone() },
+            confidence: VAGUE_CONFIDENCE,
+            candidates: hits,
+            reason: format!(
+                "Resume {}: the prompt names nothing specific (only {}), and it is this project's session you {} (no other one since).",
+                &key[..key.len().min(8)],
+                generic.join(", "),
+                describe_age(age)
+            ),
+        }
+    }
+
     pub(crate) fn search_n(&self, query: &str, opts: &Options, n: usize) -> Vec<Hit> {
-        self.search_filtered(query, opts, n, &|_, _| true).0
+        let q = self.prepare(query);
+        self.search_prepared(&q, opts, n)
     }
 
     /// [`Index::search`] with a filter and the number of matches: the best `n` sessions among
@@ -568,11 +742,30 @@ impl Index {
         keep: &dyn Fn(&str, bool) -> bool,
     ) -> (Vec<Hit>, usize) {
         let q = self.prepare(query);
+        self.search_prepared_filtered(&q, opts, n, keep, true)
+    }
+
+    fn search_prepared(&self, q: &[QueryTerm], opts: &Options, n: usize) -> Vec<Hit> {
+        self.search_prepared_filtered(q, opts, n, &|_, _| true, false)
+            .0
+    }
+
+    /// `said_first`: sessions whose title, name or prompts match rank before those matched
+    /// only by what they did (files, Codex's answer) — for a person searching; routing ranks
+    /// on the score alone.
+    fn search_prepared_filtered(
+        &self,
+        q: &[QueryTerm],
+        opts: &Options,
+        n: usize,
+        keep: &dyn Fn(&str, bool) -> bool,
+        said_first: bool,
+    ) -> (Vec<Hit>, usize) {
         let total_weight: f32 = q.iter().map(|t| t.weight).sum();
         if q.is_empty() || total_weight <= 0.0 {
             return (Vec::new(), 0);
         }
-        let mut scored = self.score(&q, total_weight, opts);
+        let mut scored = self.score(q, total_weight, opts);
         scored.retain(|s| keep(&self.doc(s.doc).key, s.place != Place::Elsewhere));
         let total = scored.len();
         let n = n.min(scored.len());
@@ -580,7 +773,14 @@ impl Index {
             return (Vec::new(), total);
         }
         // Partial selection: only the top `n` of possibly thousands need ordering.
-        let cmp = |a: &Scored, b: &Scored| self.rank_order(a, b);
+        let cmp = |a: &Scored, b: &Scored| {
+            let tier = if said_first {
+                b.said.cmp(&a.said)
+            } else {
+                std::cmp::Ordering::Equal
+            };
+            tier.then_with(|| self.rank_order(a, b))
+        };
         if n < scored.len() {
             scored.select_nth_unstable_by(n - 1, cmp);
             scored.truncate(n);
@@ -588,7 +788,7 @@ impl Index {
         scored.sort_unstable_by(cmp);
         let hits = scored
             .into_iter()
-            .map(|s| self.explain(&q, s, total_weight, opts))
+            .map(|s| self.explain(q, s, total_weight, opts))
             .collect();
         (hits, total)
     }
@@ -645,6 +845,7 @@ impl Index {
                 .max()
                 .unwrap_or(0);
             out.push(QueryTerm {
+                class: classify(&tok.term),
                 surface: tok.surface,
                 expansions,
                 weight: coverage_weight(n_docs, df as f32),
@@ -715,7 +916,11 @@ impl Index {
         // prefix counts once (the max), so prefix expansion cannot inflate a score.
         let mut best = vec![0f32; slots];
         let mut best_w = vec![0f32; slots];
+        // The same, counting only matches outside the place field, for the subject.
+        let mut best_subject_w = vec![0f32; slots];
+        let mut subject = vec![0f32; slots];
         let mut word_touched: Vec<DocId> = Vec::new();
+        let mut said = vec![false; slots];
 
         for qt in q {
             for &(t, w) in &qt.expansions {
@@ -729,8 +934,15 @@ impl Index {
                     }
                     best[d] = best[d].max(s * w);
                     best_w[d] = best_w[d].max(w);
+                    if p.tf[..Field::Place as usize].iter().any(|&n| n > 0) {
+                        best_subject_w[d] = best_subject_w[d].max(w);
+                    }
+                    if p.tf[..Field::Work as usize].iter().any(|&n| n > 0) {
+                        said[d] = true;
+                    }
                 }
             }
+            let distinctive = qt.class == WordClass::Distinctive;
             for &d in &word_touched {
                 let d = d as usize;
                 if coverage[d] == 0.0 {
@@ -738,8 +950,12 @@ impl Index {
                 }
                 score[d] += best[d];
                 coverage[d] += qt.weight * best_w[d];
+                if distinctive {
+                    subject[d] += qt.weight * best_subject_w[d];
+                }
                 best[d] = 0.0;
                 best_w[d] = 0.0;
+                best_subject_w[d] = 0.0;
             }
             word_touched.clear();
         }
@@ -777,7 +993,9 @@ impl Index {
                 doc: d,
                 score: score[d as usize] * factor,
                 coverage: coverage[d as usize],
+                subject: subject[d as usize],
                 place,
+                said: said[d as usize],
             });
         }
         out
@@ -829,11 +1047,27 @@ impl Index {
             .filter(|&f| !per_field[f as usize].is_empty())
             .map(Field::name)
             .collect();
+        let subject_weight: f32 = q
+            .iter()
+            .filter(|t| t.class == WordClass::Distinctive)
+            .map(|t| t.weight)
+            .sum();
         Hit {
             key: doc.key.to_string(),
             fields,
             score: f64::from(s.score),
             coverage: f64::from((s.coverage / total_weight).clamp(0.0, 1.0)),
+            subject_coverage: if subject_weight > 0.0 {
+                f64::from((s.subject / subject_weight).clamp(0.0, 1.0))
+            } else {
+                0.0
+            },
+            specificity: f64::from(s.subject / coverage_weight(self.len() as f32, 0.0)),
+            updated_unix: doc.updated_unix,
+            project: doc
+                .root_dir
+                .or(doc.cwd_dir)
+                .map(|d| self.dirs[d as usize].display().to_string()),
             same_project: s.place != Place::Elsewhere,
             matched_terms: matched,
             reasons,
@@ -927,6 +1161,7 @@ mod tests {
             prompts: &prompts,
             cwd: Some(cwd),
             repo: None,
+            ..DocFields::default()
         };
         let mut meta = DocMeta {
             updated_unix: NOW - age,
@@ -1238,6 +1473,7 @@ mod tests {
                 prompts: &prompts,
                 cwd: Some("/w/src/p"),
                 repo: None,
+                ..DocFields::default()
             };
             let meta = DocMeta {
                 updated_unix: i64::from(k) * 1000,
@@ -1245,12 +1481,29 @@ mod tests {
             };
             index.upsert(&format!("k{k}"), &fields, meta);
         }
+        // The newest session matches only in what Codex answered: it ranks last.
+        let prompts = vec!["something else".to_owned()];
+        let work = DocFields {
+            first_prompt: Some(&prompts[0]),
+            prompts: &prompts,
+            answer: Some("the parser is faster now, parser parser"),
+            ..DocFields::default()
+        };
+        let meta = DocMeta {
+            updated_unix: 99_000,
+            ..DocMeta::default()
+        };
+        index.upsert("w", &work, meta);
         let o = Options {
             now_unix: 100_000,
             ..Options::default()
         };
         let (hits, total) = index.search_filtered("parser", &o, 3, &|_, _| true);
-        assert_eq!((hits.len(), total), (3, 30));
+        assert_eq!((hits.len(), total), (3, 31));
+        assert!(hits.iter().all(|h| h.key != "w"), "prompt hits first");
+        let (hits, _) = index.search_filtered("parser", &o, 100, &|_, _| true);
+        assert_eq!(hits.last().map(|h| h.key.as_str()), Some("w"));
+        assert_eq!(hits.last().unwrap().fields, ["work"]);
         let (hits, total) = index.search_filtered("parser", &o, 10, &|k, _| k.ends_with('0'));
         assert_eq!(total, 3, "k0, k10, k20");
         assert!(hits.iter().all(|h| h.key.ends_with('0')));
@@ -1395,6 +1648,7 @@ mod proptests {
             prompts: &prompts,
             cwd: Some(&cwd),
             repo: None,
+            ..DocFields::default()
         };
         let meta = DocMeta {
             updated_unix: i64::from(key) * 1000,
@@ -1452,7 +1706,7 @@ mod proptests {
             let prepared = |n: &str, p: &str, k: u8, d: u8| {
                 let prompts = vec![p.to_owned()];
                 let cwd = format!("/w/src/p{d}");
-                let fields = DocFields { name: Some(n), first_prompt: Some(p), prompts: &prompts, cwd: Some(&cwd), repo: None };
+                let fields = DocFields { name: Some(n), first_prompt: Some(p), prompts: &prompts, cwd: Some(&cwd), repo: None, ..DocFields::default() };
                 let meta = DocMeta { updated_unix: i64::from(k) * 1000, cwd: Some(cwd.clone()), ..DocMeta::default() };
                 (format!("k{k}"), Prepared::new(&fields, &meta), meta)
             };
@@ -1521,7 +1775,7 @@ mod proptests {
         fn arbitrary_text_never_panics(t in "\\PC{0,200}") {
             let mut index = Index::new();
             let prompts = vec![t.clone()];
-            let fields = DocFields { name: Some(&t), first_prompt: Some(&t), prompts: &prompts, cwd: Some(&t), repo: Some(&t) };
+            let fields = DocFields { name: Some(&t), first_prompt: Some(&t), prompts: &prompts, cwd: Some(&t), repo: Some(&t), ..DocFields::default() };
             index.upsert("k", &fields, DocMeta { cwd: Some(t.clone()), git_root: Some(t.clone()), ..DocMeta::default() });
             index.check_invariants();
             let _ = index.route(&t, &Options { cwd: Some(t.clone()), ..Options::default() });

@@ -16,7 +16,7 @@
 //!
 //! [`Index::route`] then decides: resume the top candidate when its coverage clears a threshold
 //! *and* it leads the runner-up by a margin, otherwise start a new session ([`decide`]). The
-//! thresholds were calibrated on the labeled set in [`eval`] (`route-eval --calibrate`); the
+//! thresholds are calibrated by `route-eval` (crate `codexd-eval`); the
 //! old slash command's rule is kept as [`original_rule`] for comparison.
 //!
 //! Queries cost O(postings of the query's words), never a scan of all sessions: p50 ≈ 0.1 ms at
@@ -33,6 +33,7 @@
 //!     prompts: &prompts,
 //!     cwd: Some("/home/me/src/billing"),
 //!     repo: None,
+//!     ..DocFields::default()
 //! };
 //! let meta = DocMeta { updated_unix: 1_000, cwd: Some("/home/me/src/billing".into()),
 //!                      ..DocMeta::default() };
@@ -44,14 +45,14 @@
 //! ```
 
 mod decide;
-pub mod eval;
+mod generic;
 mod index;
 mod original;
 mod score;
 mod tokenize;
 
-pub use decide::{Thresholds, decide, lead};
-pub use index::{Index, Prepared};
+pub use decide::{Thresholds, decide, evidence, lead, resumes};
+pub use index::{Analysis, Index, Prepared, QueryKind};
 pub use original::{OriginalSession, original_keywords, original_rule, original_task_summary};
 pub use tokenize::{Tokenizer, tokenize};
 
@@ -69,6 +70,10 @@ pub struct DocFields<'a> {
     pub cwd: Option<&'a str>,
     /// Git origin URL or repository name (its last path segment is indexed).
     pub repo: Option<&'a str>,
+    /// Files the session's tool calls named.
+    pub files: &'a [String],
+    /// Codex's last answer.
+    pub answer: Option<&'a str>,
 }
 
 /// What the index needs to know about a session besides its text.
@@ -135,6 +140,19 @@ pub struct Hit {
     /// words found in it (a prefix match counts half). This is what the resume threshold is
     /// applied to; it is the soft, weighted version of the old "more than half the keywords".
     pub coverage: f64,
+    /// Share of the prompt's *distinctive* words (not generic task words, see
+    /// `generic.rs`) found in what the session said and did — not in its directory or repo
+    /// name, which every session of a project shares. A resume needs enough of it.
+    pub subject_coverage: f64,
+    /// How much the matched distinctive words say, in units of one rare word (a word in at most
+    /// ~0.5% of sessions weighs 1; a common one much less): one matched rare word is as specific
+    /// as two or three commoner ones.
+    pub specificity: f64,
+    /// Last use of the session (Unix seconds), to prefer the latest of near-equal attempts.
+    pub updated_unix: i64,
+    /// The session's project (git root, else directory), to tell a task attempted twice in
+    /// one project from look-alike tasks in two.
+    pub project: Option<String>,
     /// The session ran in the caller's directory or project (and got the boost).
     pub same_project: bool,
     /// The query words that matched, as the user wrote them (lowercased), in query order.

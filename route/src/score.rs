@@ -13,7 +13,7 @@
 use std::path::Path;
 
 /// Number of indexed fields.
-pub(crate) const NF: usize = 4;
+pub(crate) const NF: usize = 5;
 
 /// The indexed fields, in the order of the per-field arrays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,11 +21,21 @@ pub(crate) enum Field {
     Title = 0,
     First = 1,
     Prompts = 2,
-    Place = 3,
+    /// What the session did: files its tool calls named, Codex's last answer.
+    Work = 3,
+    /// Directory and repo names: context, not subject (kept last: fields before it are the
+    /// session's subject).
+    Place = 4,
 }
 
 impl Field {
-    pub(crate) const ALL: [Field; NF] = [Field::Title, Field::First, Field::Prompts, Field::Place];
+    pub(crate) const ALL: [Field; NF] = [
+        Field::Title,
+        Field::First,
+        Field::Prompts,
+        Field::Work,
+        Field::Place,
+    ];
 
     /// Stable name on the wire (`fields` of a search hit).
     pub(crate) fn name(self) -> &'static str {
@@ -33,6 +43,7 @@ impl Field {
             Field::Title => "title",
             Field::First => "first_prompt",
             Field::Prompts => "prompts",
+            Field::Work => "work",
             Field::Place => "place",
         }
     }
@@ -43,27 +54,29 @@ impl Field {
             Field::Title => "title matches",
             Field::First => "first prompt matches",
             Field::Prompts => "prompts match",
+            Field::Work => "files/answer match",
             Field::Place => "directory/repo matches",
         }
     }
 }
 
-/// BM25F field weights: title, first prompt, all prompts, place.
+/// BM25F field weights: title, first prompt, all prompts, work (files, last answer), place.
 ///
 /// The first prompt states the task, and since the prompts field contains it too, a word of the
 /// first prompt effectively weighs 2.25. The title is usually a summary of that same prompt;
 /// weighting it higher made titled sessions beat untitled ones on the same words (only some
 /// sessions have a name) without helping on the evaluation set (`route-eval`), so it weighs
 /// like a prompt. Place words (directory and repo names) are weak evidence: prompts rarely
-/// name the repo, and the same-project boost already uses the directory itself.
-pub(crate) const FIELD_WEIGHT: [f32; NF] = [1.0, 1.25, 1.0, 0.5];
+/// name the repo, and the same-project boost already uses the directory itself. Work (files
+/// touched, Codex's last answer) is Codex's words, not the person's: weaker than a prompt.
+pub(crate) const FIELD_WEIGHT: [f32; NF] = [1.0, 1.25, 1.0, 0.6, 0.5];
 
 /// BM25 term-frequency saturation.
 pub(crate) const K1: f32 = 1.2;
 
 /// BM25 length normalization per field. Lower for the prompts field: a long session is long
 /// because work happened in it, which should not be punished as hard as a verbose title.
-pub(crate) const B: [f32; NF] = [0.75, 0.75, 0.5, 0.5];
+pub(crate) const B: [f32; NF] = [0.75, 0.75, 0.5, 0.5, 0.5];
 
 /// Weight of a prefix match relative to an exact one ("auth" matching "authentication"), in
 /// both the score and the coverage. 0.7 rather than 0.5: with 0.5 an abbreviated follow-up

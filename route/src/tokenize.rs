@@ -74,6 +74,14 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
     out
 }
 
+/// The stem [`tokenize`] gives a plain lowercase word, stopword or not (word lists name
+/// words by their usual forms; inflections of a stopword such as "looks" are indexed).
+pub(crate) fn stem_word(word: &str) -> String {
+    Stemmer::create(Algorithm::English)
+        .stem(&word.to_lowercase())
+        .into_owned()
+}
+
 /// Calls `f(term, surface, kind, word index)` for every token of `text`. The callback form lets
 /// the indexer count terms without allocating a `String` per token.
 pub(crate) fn for_each_token(text: &str, f: impl FnMut(&str, &str, Kind, usize)) {

@@ -66,6 +66,13 @@ pub fn classify(prefix: &[u8]) -> Quick {
             let Some(sub) = payload_type(after_kind) else {
                 return Quick::Parse;
             };
+            // Tool calls name the files a session worked on (what it read, ran and changed).
+            if matches!(
+                sub,
+                b"function_call" | b"custom_tool_call" | b"local_shell_call"
+            ) {
+                return Quick::Parse;
+            }
             if sub != b"message" {
                 return Quick::Skip;
             }

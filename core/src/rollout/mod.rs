@@ -7,6 +7,7 @@
 //! - [`reader`]: bytes on disk → record, whole or only the appended tail.
 
 pub mod context;
+pub mod files;
 pub mod line;
 pub mod name;
 pub mod reader;

@@ -23,7 +23,9 @@ pub const MAX_PROMPTS: usize = 64;
 pub const MAX_PROMPT_BYTES: usize = 1000;
 /// How much of the last answer is kept: enough to say what Codex concluded, small enough that
 /// tens of thousands of sessions cost little (the whole answer stays in the rollout).
-pub const MAX_ANSWER_BYTES: usize = 600;
+pub const MAX_ANSWER_BYTES: usize = 500;
+/// How many files a record remembers (the most recent distinct ones).
+pub const MAX_FILES: usize = 16;
 
 /// The session header (`session_meta` payload, or the pre-0.32 bare header).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
@@ -87,6 +89,10 @@ pub struct RolloutRecord {
     /// Codex's latest answer (`task_complete.last_agent_message`, `agent_message`, an
     /// `AgentMessage` item, or a legacy assistant message), at most `MAX_ANSWER_BYTES`.
     pub last_answer: Option<Box<str>>,
+    /// Files the session's tool calls named (patched, or mentioned in commands): the last two
+    /// path components of each, most recent last, at most `MAX_FILES`.
+    #[serde(default)]
+    pub files: Vec<Box<str>>,
 }
 
 /// A bounded prompt list: the first prompt, then a window of the most recent ones.
@@ -268,8 +274,28 @@ impl RolloutRecord {
     }
 
     fn apply_item(&mut self, item: Item<'_>) {
-        if item.kind.as_deref() != Some("message") {
-            return;
+        match item.kind.as_deref() {
+            Some("function_call") => {
+                // `arguments` is JSON text: `{"cmd":"…"}`, `{"command":[…]}`, `{"input":"…"}`.
+                if let Some(args) = item.arguments.as_deref() {
+                    self.note_files_in(args);
+                }
+                return;
+            }
+            Some("custom_tool_call") => {
+                if let Some(input) = item.input.as_deref() {
+                    self.note_files_in(input);
+                }
+                return;
+            }
+            Some("local_shell_call") => {
+                if let Some(action) = item.action {
+                    self.note_files_in(action.get());
+                }
+                return;
+            }
+            Some("message") => {}
+            _ => return,
         }
         if item.role.as_deref() == Some("assistant") {
             // Only pre-0.32 files reach here with assistant items (the line classifier skips
@@ -339,6 +365,15 @@ impl RolloutRecord {
             "agent_message" => self.set_answer(e.message.as_deref().unwrap_or("")),
             "item_completed" => {
                 let Some(item) = e.item else { return };
+                if matches!(
+                    item.kind.as_deref(),
+                    Some("FileChange" | "CommandExecution")
+                ) {
+                    if let Some(rest) = item.rest {
+                        self.note_files_in(rest.get());
+                    }
+                    return;
+                }
                 if item.kind.as_deref() == Some("AgentMessage") {
                     let parts = item.content.unwrap_or_default();
                     let text: Vec<&str> = parts.iter().filter_map(|p| p.text.as_deref()).collect();
@@ -411,6 +446,18 @@ impl RolloutRecord {
 }
 
 impl RolloutRecord {
+    /// Remember the files `text` (a patch, a command line, a tool call's JSON) names.
+    fn note_files_in(&mut self, text: &str) {
+        for f in super::files::named_in(text) {
+            if let Some(i) = self.files.iter().position(|x| **x == *f) {
+                self.files.remove(i);
+            } else if self.files.len() == MAX_FILES {
+                self.files.remove(0);
+            }
+            self.files.push(f.into());
+        }
+    }
+
     /// Keep `text` as the latest answer (empty answers leave the previous one).
     fn set_answer(&mut self, text: &str) {
         let t = text.trim();
@@ -572,6 +619,19 @@ struct Item<'a> {
     role: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     content: Option<Vec<Part<'a>>>,
+    /// `function_call`: the call's arguments, JSON text.
+    #[serde(borrow, default)]
+    arguments: Option<Cow<'a, str>>,
+    /// `custom_tool_call` (`apply_patch`): the patch text.
+    #[serde(borrow, default)]
+    input: Option<Cow<'a, str>>,
+    /// `local_shell_call`: `{"type":"exec","command":[…]}`.
+    #[serde(borrow, default)]
+    action: Option<&'a RawValue>,
+    /// `item_completed` items other than messages (`FileChange`, `CommandExecution`): the
+    /// fields that name files or commands.
+    #[serde(borrow, default, alias = "changes", alias = "command")]
+    rest: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]

@@ -35,8 +35,10 @@ mod topics;
 use std::collections::HashSet;
 use std::time::Instant;
 
-use crate::original::{OriginalSession, original_keywords, original_rule, original_task_summary};
-use crate::{Decision, DocFields, DocMeta, Index, Options, Thresholds, tokenize};
+use codexd_route::{
+    Decision, DocFields, DocMeta, Index, Options, OriginalSession, Thresholds, original_keywords,
+    original_rule, original_task_summary, tokenize,
+};
 use topics::{
     CLOSERS, FILE_EXTS, FN_NOUNS, FN_VERBS, GENERIC, LANGS, OPENERS, REPOS, SERVICES, SUBDIRS,
     TOPICS, Topic, UNRELATED,
@@ -503,6 +505,7 @@ impl Session {
             prompts: &self.prompts,
             cwd: Some(&self.cwd),
             repo: Some(&self.repo),
+            ..DocFields::default()
         }
     }
 
@@ -586,7 +589,7 @@ pub struct Failure {
     pub prompt: String,
     pub cwd: Option<String>,
     pub expect: Option<String>,
-    pub route: crate::Route,
+    pub route: codexd_route::Route,
 }
 
 /// Routes every query of `set` through `index` with `thresholds` and through the original rule.
@@ -770,13 +773,13 @@ pub fn calibrate(set: &LabeledSet, index: &Index) -> Calibration {
         .queries
         .iter()
         .map(|q| {
-            let hits = index.search_n(&q.prompt, &set.options(q, 2), 2);
+            let hits = index.search(&q.prompt, &set.options(q, 2));
             let cov = hits.first().map_or(0.0, |h| h.coverage);
             (
                 q.expect.as_deref(),
                 q.kind,
                 cov,
-                crate::decide::lead(&hits),
+                codexd_route::lead(&hits),
                 hits.into_iter().next().map(|h| h.key),
             )
         })
@@ -787,11 +790,14 @@ pub fn calibrate(set: &LabeledSet, index: &Index) -> Calibration {
             let t = Thresholds {
                 min_coverage: 0.10 + 0.01 * f64::from(ci),
                 min_lead: 0.01 * f64::from(li),
+                min_subject: 0.0,
+                min_specific_here: 0.0,
+                min_specific_elsewhere: 0.0,
             };
             let (mut top1, mut wrong, mut new) =
                 (Rate::default(), Rate::default(), Rate::default());
             for (expect, kind, cov, lead, top) in &ranked {
-                let resume = crate::decide::resumes(crate::decide::evidence(*cov, *lead, &t));
+                let resume = codexd_route::resumes(codexd_route::evidence(*cov, *lead, &t));
                 match expect {
                     Some(k) => {
                         let right = top.as_deref() == Some(*k);
