@@ -19,8 +19,9 @@ use super::Msg;
 use super::state::{Query, Row, Scope};
 use crate::connect::Connection;
 
-/// Hits asked for per keystroke: a few screens' worth; the header says how many matched.
-pub const SEARCH_LIMIT: usize = 500;
+/// Hits asked for per keystroke: a few screens' worth (each hit carries its prompts and last
+/// answer, so the answer grows with the count); the header says how many matched.
+pub const SEARCH_LIMIT: usize = 150;
 
 /// What the event loop asks of the worker.
 #[derive(Debug)]
