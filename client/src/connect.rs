@@ -32,6 +32,60 @@ pub enum ConnectError {
     Garbled(String),
     #[error("the daemon is busy: {0}")]
     Busy(String),
+    /// The socket (or its directory) belongs to another user: codexd serves only its own
+    /// uid, so there is nothing to fall back to or start here.
+    #[error(
+        "{} belongs to uid {owner}, not to you (uid {me}); codexd serves only its own user and refuses others. Use your own socket: unset CODEXD_SOCKET and drop --socket",
+        .path.display()
+    )]
+    NotYours { path: PathBuf, owner: u32, me: u32 },
+    /// Connecting was refused by file permissions.
+    #[error(
+        "permission denied connecting to {} ({source}); the socket is not yours or its directory is closed to you. Use your own socket: unset CODEXD_SOCKET and drop --socket",
+        .path.display()
+    )]
+    Denied { path: PathBuf, source: io::Error },
+}
+
+impl ConnectError {
+    /// A refusal that no fallback or auto-start may paper over: the socket is another user's.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            ConnectError::NotYours { .. } | ConnectError::Denied { .. }
+        )
+    }
+}
+
+/// The uid owning `socket` (or, when it cannot be looked at, its directory), when that is not
+/// us. Consulted only after a connection failed, to tell "another user's daemon" apart.
+fn foreign_owner(socket: &Path) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let me = codexd_proto::socket::current_uid();
+    let owner = match std::fs::symlink_metadata(socket) {
+        Ok(m) => m.uid(),
+        Err(_) => std::fs::metadata(socket.parent()?).ok()?.uid(),
+    };
+    (owner != me).then_some(owner)
+}
+
+/// Turn a failure on `path` into [`ConnectError::NotYours`] when the socket is another user's.
+fn refine(path: &Path, e: ConnectError) -> ConnectError {
+    match foreign_owner(path) {
+        Some(owner) => ConnectError::NotYours {
+            path: path.to_owned(),
+            owner,
+            me: codexd_proto::socket::current_uid(),
+        },
+        None => match e {
+            ConnectError::Io { path, source }
+                if source.kind() == io::ErrorKind::PermissionDenied =>
+            {
+                ConnectError::Denied { path, source }
+            }
+            e => e,
+        },
+    }
 }
 
 pub struct Connection {
@@ -71,7 +125,7 @@ impl Connection {
                 io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused => {
                     ConnectError::NotRunning(path.to_owned())
                 }
-                _ => io_err(e),
+                _ => refine(path, io_err(e)),
             })?;
         stream.set_recv_timeout(Some(timeout)).map_err(io_err)?;
         stream.set_send_timeout(Some(timeout)).map_err(io_err)?;
@@ -94,7 +148,8 @@ impl Connection {
             .and_then(|()| stream.get_mut().flush());
         let line = match read_line(&mut stream) {
             Ok(l) => l,
-            Err(e) => return Err(io_err(wrote.err().unwrap_or(e))),
+            // A daemon of another uid closes without a word (its peer-credential check).
+            Err(e) => return Err(refine(path, io_err(wrote.err().unwrap_or(e)))),
         };
         let hello: HelloLine = match serde_json::from_slice(&line) {
             Ok(h) => h,
@@ -256,8 +311,11 @@ pub fn stop_old_daemon(socket: &Path) -> bool {
 #[derive(Debug)]
 pub struct StartFailure(pub String);
 
-/// Start a daemon detached from our terminal (own process group, no stdio) and wait, with
-/// exponential backoff bounded by `START_BUDGET`, until it answers.
+/// Start a daemon detached from our terminal (own process group, no stdin/stdout) and wait,
+/// with exponential backoff bounded by `START_BUDGET`, until it answers. Its stderr goes to
+/// `codexd.log` next to the socket when that directory is safe to write in; otherwise (the
+/// daemon is going to refuse that directory too) to a pipe. Either way, a daemon that exits
+/// early has its own words quoted in the failure.
 pub fn start_and_connect(
     socket: &Path,
     codex_home: Option<&Path>,
@@ -268,6 +326,7 @@ pub fn start_and_connect(
             "the codexd binary is neither next to codexd-client nor on PATH".into(),
         ));
     };
+    let log_path = socket.with_file_name("codexd.log");
     // The daemon logs next to its socket; create the directory privately first.
     let log = codexd_core::paths::secure_socket_dir(socket)
         .ok()
@@ -277,9 +336,14 @@ pub fn start_and_connect(
                 .create(true)
                 .append(true)
                 .mode(0o600)
-                .open(socket.with_file_name("codexd.log"))
+                .open(&log_path)
                 .ok()
         });
+    // Where this daemon's words start in the log (it is appended to across starts).
+    let log_start = log
+        .as_ref()
+        .and_then(|f| f.metadata().ok())
+        .map(|m| m.len());
     let mut cmd = Command::new(&bin);
     cmd.arg("--socket").arg(socket);
     if let Some(home) = codex_home {
@@ -288,25 +352,28 @@ pub fn start_and_connect(
     cmd.stdin(Stdio::null()).stdout(Stdio::null());
     match log {
         Some(f) => cmd.stderr(f),
-        None => cmd.stderr(Stdio::null()),
+        None => cmd.stderr(Stdio::piped()),
     };
     // A new process group: Ctrl-C in the caller's terminal must not reach the daemon.
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     let mut child: Child = cmd
         .spawn()
         .map_err(|e| StartFailure(format!("cannot run {}: {e}", bin.display())))?;
-    let log_path = socket.with_file_name("codexd.log");
+    let see_log = match log_start {
+        Some(_) => format!("; see {}", log_path.display()),
+        None => String::new(),
+    };
     // The daemon outlives us: dropping `Child` does not kill it.
     within_budget(|| match Connection::open(socket, timeout) {
         Ok(c) => Some(Ok(c)),
         Err(ConnectError::NotRunning(_)) | Err(ConnectError::Io { .. }) => match child.try_wait() {
             // It exited: another instance won the race (then it answers now) or it failed.
             Ok(Some(status)) => Some(Connection::open(socket, timeout).map_err(|_| {
-                StartFailure(format!(
-                    "{} exited with {status}; see {}",
-                    bin.display(),
-                    log_path.display()
-                ))
+                let said = daemon_words(&mut child, &log_path, log_start);
+                StartFailure(match said {
+                    Some(said) => format!("{} exited with {status}: {said}", bin.display()),
+                    None => format!("{} exited with {status}{see_log}", bin.display()),
+                })
             })),
             _ => None,
         },
@@ -314,10 +381,43 @@ pub fn start_and_connect(
     })
     .unwrap_or_else(|| {
         Err(StartFailure(format!(
-            "started {} but it did not answer within {} s; see {}",
+            "started {} but it did not answer within {} s{see_log}",
             bin.display(),
             START_BUDGET.as_secs(),
-            log_path.display()
         )))
     })
+}
+
+/// What an exited daemon wrote to stderr (the pipe, or the log from `log_start` on): its
+/// `codexd: …` refusal lines when there are any (they name the fix), else its last lines.
+fn daemon_words(child: &mut Child, log: &Path, log_start: Option<u64>) -> Option<String> {
+    const MAX: u64 = 64 * 1024;
+    let mut text = Vec::new();
+    if let Some(pipe) = child.stderr.take() {
+        // The daemon has exited, so the pipe ends; bounded all the same.
+        let _ = pipe.take(MAX).read_to_end(&mut text);
+    } else if let Some(start) = log_start {
+        use std::io::{Seek, SeekFrom};
+        let mut f = std::fs::File::open(log).ok()?;
+        let len = f.metadata().ok()?.len();
+        f.seek(SeekFrom::Start(start.max(len.saturating_sub(MAX))))
+            .ok()?;
+        let _ = f.take(MAX).read_to_end(&mut text);
+    }
+    let text = String::from_utf8_lossy(&text);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let refusals: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("codexd: "))
+        .collect();
+    let chosen = if refusals.is_empty() {
+        lines[lines.len().saturating_sub(3)..].to_vec()
+    } else {
+        refusals
+    };
+    (!chosen.is_empty()).then(|| chosen.join("; "))
 }

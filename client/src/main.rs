@@ -327,6 +327,8 @@ pub(crate) fn connect_or_start(
 ) -> Result<Connection, Unreachable> {
     match open_patiently(socket, timeout, request) {
         Ok(c) => Ok(c),
+        // Another user's socket: no fallback answer, no daemon of our own on their path.
+        Err(e) if e.is_refusal() => return Err(Unreachable::Fatal(e.to_string())),
         Err(ConnectError::NotRunning(_)) if matches!(request, Request::Shutdown(_)) => {
             return Err(Unreachable::NoDaemonForShutdown);
         }

@@ -255,9 +255,12 @@ fn a_running_session_is_reported_and_never_resumed() {
     let set = env.client(&["set-status", EXEC, "running"]);
     assert_ne!(set.code, 0, "{}", set.stdout);
 
-    // The process exits (the kernel drops the lock; the file may stay behind).
+    // The process exits (the kernel drops the lock; the file may stay behind). A child another
+    // test thread is forking right now may hold the descriptor until its exec: poll.
     drop(lock);
-    assert_ne!(env.json(&["show", EXEC])["status"], "running");
+    common::wait_for("the lock to be released", || {
+        (env.json(&["show", EXEC])["status"] != "running").then_some(())
+    });
     assert_eq!(env.json(&["route", prompt])["decision"], "resume");
 }
 

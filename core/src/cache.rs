@@ -16,7 +16,7 @@ use crate::table::{FileEntry, Table};
 
 /// Bumped when the cached types change meaning.
 /// 2: prompts are kept to 1000 bytes (were 2000).
-const CACHE_FORMAT: u32 = 3;
+const CACHE_FORMAT: u32 = 4;
 
 #[derive(Serialize, Deserialize)]
 struct CacheFile {

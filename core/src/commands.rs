@@ -360,6 +360,25 @@ fn resident_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// The newest link of the chain `id` belongs to: follow "continued by" (newest first) while
+/// the next link has a prompt of its own.
+fn chain_head(table: &crate::table::Table, id: &str) -> String {
+    let mut head = id.to_owned();
+    for _ in 0..64 {
+        let Some(t) = table.thread(&head) else { break };
+        let next = t.continued_by().into_iter().find(|k| {
+            table
+                .thread(k)
+                .is_some_and(|c| c.has_prompt() && !c.archived())
+        });
+        match next {
+            Some(k) if k != id => head = k.to_owned(),
+            _ => break,
+        }
+    }
+    head
+}
+
 fn candidate(eng: &Engine, hit: &codexd_route::Hit, now: i64) -> Option<Candidate> {
     let t = eng.table.thread(&hit.key)?;
     Some(Candidate {
@@ -474,7 +493,17 @@ pub fn route_answer(
             p.include_non_interactive,
         );
         opts.now_unix = now / 1000;
-        let routed = eng.route.route(&p.prompt, &opts);
+        let mut routed = eng.route.route(&p.prompt, &opts);
+        // A chain of continuations/forks is one line of work: every link's evidence goes to
+        // its newest link, which is what gets resumed (superseded links are never offered).
+        let mut seen = std::collections::HashSet::new();
+        routed.candidates.retain_mut(|h| {
+            h.key = chain_head(&eng.table, &h.key);
+            seen.insert(h.key.clone())
+        });
+        if let codexd_route::Decision::Resume { key } = &mut routed.decision {
+            *key = chain_head(&eng.table, key);
+        }
         let candidates: Vec<Candidate> = routed
             .candidates
             .iter()

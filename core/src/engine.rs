@@ -412,15 +412,24 @@ impl Shared {
         let bytes = crate::cache::render(&files, &home);
         drop(files);
         if let Err(e) = crate::cache::save(&path, &bytes) {
-            tracing::debug!(error = %e, path = %path.display(), "cannot save cache");
+            self.cache_save_failed(&path, &e);
         }
         if let Some(route) = route {
             let route_path = crate::cache::route_path(&path);
             let bytes = crate::cache::render_route(&route, &home);
             if let Err(e) = crate::cache::save(&route_path, &bytes) {
-                tracing::debug!(error = %e, path = %route_path.display(), "cannot save route cache");
+                self.cache_save_failed(&route_path, &e);
             }
         }
+    }
+
+    /// A failed cache write costs nothing but a re-read at the next start (the previous file is
+    /// kept whole): logged and counted, never fatal.
+    fn cache_save_failed(&self, path: &Path, e: &std::io::Error) {
+        let hint = registry::disk_full_hint(path, e);
+        tracing::warn!(error = %e, path = %path.display(), "cannot save the warm-start cache{hint}");
+        self.lock()
+            .note_error(format!("cache not saved: {}: {e}{hint}", path.display()));
     }
 
     /// Warm start: adopt the cached route index when it still matches the table. Every

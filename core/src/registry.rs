@@ -49,8 +49,27 @@ const OWN_FIELDS: &[&str] = &[
 pub enum RegistryError {
     #[error("reading {path}: {source}")]
     Read { path: PathBuf, source: io::Error },
-    #[error("writing {path}: {source}")]
+    #[error("writing {path}: {source}{hint}", hint = disk_full_hint(.path, .source))]
     Write { path: PathBuf, source: io::Error },
+}
+
+/// For a write that failed because the disk (or the user's quota) is full, what to do about
+/// it: name the filesystem's directory and say that codexd retries on its own.
+pub fn disk_full_hint(path: &Path, e: &io::Error) -> String {
+    let full = e.kind() == io::ErrorKind::StorageFull
+        || e.kind() == io::ErrorKind::QuotaExceeded
+        || matches!(e.raw_os_error(), Some(libc::ENOSPC | libc::EDQUOT));
+    if !full {
+        return String::new();
+    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    format!(
+        " — the disk holding {} is full; the previous file is kept, and codexd saves again by itself once space is freed",
+        dir.display()
+    )
 }
 
 /// What loading found.

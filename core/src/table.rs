@@ -65,6 +65,11 @@ pub struct Table {
     live: Live,
     names: HashMap<String, String>,
     user: HashMap<String, UserState>,
+    /// Continuation links: thread → the thread its rollout says it continues or was forked
+    /// from (`forked_from_id`), and the reverse. A parent with children is *superseded*: routing
+    /// prefers the newest link of a chain (see [`Thread::superseded`]).
+    parent_of: HashMap<Arc<str>, Box<str>>,
+    children: HashMap<Box<str>, BTreeSet<Arc<str>>>,
     /// Bumped on every change.
     generation: u64,
     /// Threads changed since the last `take_changed`.
@@ -225,7 +230,42 @@ impl Table {
             self.ids.insert(Arc::clone(&thread));
         }
         self.touch(&thread);
-        self.threads.entry(thread).or_default().insert(path, entry);
+        self.threads
+            .entry(Arc::clone(&thread))
+            .or_default()
+            .insert(path, entry);
+        self.relink(&thread);
+    }
+
+    /// Re-derive `thread`'s continuation link from its current file; the parent whose set of
+    /// children changes is touched too (its `superseded` flag feeds the route index).
+    fn relink(&mut self, thread: &Arc<str>) {
+        let now: Option<Box<str>> = self
+            .threads
+            .get(thread)
+            .and_then(current_file)
+            .and_then(|(_, e)| e.parsed.record.meta.forked_from_id.clone())
+            .filter(|p| **p != **thread);
+        if self.parent_of.get(thread) == now.as_ref() {
+            return;
+        }
+        if let Some(old) = self.parent_of.remove(thread) {
+            if let Some(set) = self.children.get_mut(&old) {
+                set.remove(thread);
+                if set.is_empty() {
+                    self.children.remove(&old);
+                }
+            }
+            self.touch(&old);
+        }
+        if let Some(parent) = now {
+            self.children
+                .entry(parent.clone())
+                .or_default()
+                .insert(Arc::clone(thread));
+            self.touch(&parent);
+            self.parent_of.insert(Arc::clone(thread), parent);
+        }
     }
 
     /// Forget a file (deleted, renamed away, compressed away).
@@ -241,6 +281,7 @@ impl Table {
             }
         }
         self.touch(&thread);
+        self.relink(&thread);
         true
     }
 
@@ -611,6 +652,30 @@ impl<'a> Thread<'a> {
     }
 
     /// The user's status if it still holds (the rollout has not changed since it was set).
+    /// The thread this one continues or was forked from, as its rollout says.
+    pub fn forked_from(&self) -> Option<&'a str> {
+        self.table.parent_of.get(self.id).map(|p| &**p)
+    }
+
+    /// Threads that continue or were forked from this one, newest first.
+    pub fn continued_by(&self) -> Vec<&'a str> {
+        let Some(set) = self.table.children.get(self.id) else {
+            return Vec::new();
+        };
+        let mut kids: Vec<Thread<'a>> = set.iter().filter_map(|k| self.table.thread(k)).collect();
+        kids.sort_by(Thread::newer_first);
+        kids.into_iter().map(|t| t.id).collect()
+    }
+
+    /// A newer link of the same line of work exists (a continuation or fork of this thread):
+    /// routing leaves this one out and sends the work to the newest link instead.
+    pub fn superseded(&self) -> bool {
+        self.table.children.get(self.id).is_some_and(|s| {
+            s.iter()
+                .any(|k| self.table.thread(k).is_some_and(|t| t.has_prompt()))
+        })
+    }
+
     pub fn user_status(&self) -> Option<Status> {
         let (status, set_at) = self.user()?.status?;
         (set_at >= self.updated_ms()).then_some(status)
@@ -694,6 +759,9 @@ impl<'a> Thread<'a> {
             status_set_by_user: self.user_status().is_some(),
             resume_command,
             last_answer: self.last_answer().map(str::to_owned),
+            forked_from: self.forked_from().map(str::to_owned),
+            continued_by: self.continued_by().into_iter().map(str::to_owned).collect(),
+            resume_note: None,
             summary,
         }
     }

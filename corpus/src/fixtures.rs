@@ -74,7 +74,12 @@ pub fn expected(spec: &SessionSpec, format: Format, placement: Placement) -> Exp
     let mut prompts: Vec<String> = Vec::new();
     for t in &spec.turns {
         if let Some(p) = clean_prompt(&spec.written_prompt(t), t.images) {
-            prompts.push(p);
+            // An image-only turn followed by words is one request: the words, image marked
+            // (what Codex 0.20–0.47 write for `exec -i`; docs/codex-releases.md).
+            match prompts.last_mut() {
+                Some(last) if last == "[Image]" && p != "[Image]" => *last = format!("[Image] {p}"),
+                _ => prompts.push(p),
+            }
         }
         // The renderer writes `thread_rolled_back` only after a turn that reached its end.
         if lifecycle && t.rollback > 0 && t.end != TurnEnd::Open {
@@ -95,6 +100,7 @@ pub fn expected(spec: &SessionSpec, format: Format, placement: Placement) -> Exp
         _ if has_turn_context => Some(last_cwd),
         _ => Some(spec.cwd.clone()),
     };
+    let has_prompt = !prompts.is_empty();
     Expected {
         id: spec.id.clone(),
         first_prompt: prompts.first().cloned(),
@@ -102,6 +108,12 @@ pub fn expected(spec: &SessionSpec, format: Format, placement: Placement) -> Exp
         cwd,
         turn_state: match spec.turns.last() {
             Some(t) if lifecycle => t.end.into(),
+            // No lifecycle events: the reader infers the state from the messages (a prompt
+            // opens a turn, the answer ends it; docs/codex-releases.md).
+            Some(t) if has_prompt => match t.end {
+                TurnEnd::Complete => TurnState::Completed,
+                _ => TurnState::InProgress,
+            },
             _ => TurnState::None,
         },
         archived: placement == Placement::Archived,

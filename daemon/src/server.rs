@@ -14,7 +14,7 @@ use codexd_proto::{
 };
 use interprocess::local_socket::tokio::{Listener, Stream};
 use interprocess::local_socket::traits::tokio::Listener as _;
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::{Semaphore, watch};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -36,6 +36,28 @@ pub enum Readiness {
 }
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A connection's limits. The daemon uses [`Limits::default`]; the framing's fuzz target and
+/// property tests drive [`session`] with a smaller line cap so over-long lines are cheap.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Longest request line, newline excluded.
+    pub max_line: usize,
+    /// Time to the first line.
+    pub hello_timeout: Duration,
+    /// Time between requests.
+    pub idle_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_line: MAX_REQUEST_LINE,
+            hello_timeout: HELLO_TIMEOUT,
+            idle_timeout: IDLE_TIMEOUT,
+        }
+    }
+}
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a request waits for the initial scan before being told to retry.
 const READY_TIMEOUT: Duration = Duration::from_secs(120);
@@ -77,7 +99,7 @@ pub async fn serve(
         let cancel = cancel.clone();
         tracker.spawn(async move {
             match permit {
-                Ok(_permit) => connection(stream, shared, ready, cancel).await,
+                Ok(_permit) => session(stream, shared, ready, cancel, Limits::default()).await,
                 Err(_) => {
                     let r = Response::error(
                         0,
@@ -183,11 +205,16 @@ pub enum LineError {
     Eof,
 }
 
-async fn connection(
-    stream: Stream,
+/// One client's JSON-lines session over any byte stream (the accepted socket in the daemon;
+/// an in-memory pipe in the framing's fuzz target and property tests): an optional hello
+/// first, then one answer line per request line, in order, until the peer closes, idles out
+/// or the daemon stops. A line cut short by the peer's close is not answered.
+pub async fn session<S: AsyncRead + AsyncWrite>(
+    stream: S,
     shared: Arc<Shared>,
     mut ready: watch::Receiver<Readiness>,
     cancel: CancellationToken,
+    limits: Limits,
 ) {
     let (rd, mut wr) = tokio::io::split(stream);
     let mut rd = BufReader::with_capacity(64 * 1024, rd);
@@ -195,10 +222,14 @@ async fn connection(
     let mut first = true;
     let mut wants_progress = false;
     loop {
-        let timeout = if first { HELLO_TIMEOUT } else { IDLE_TIMEOUT };
+        let timeout = if first {
+            limits.hello_timeout
+        } else {
+            limits.idle_timeout
+        };
         let read = tokio::select! {
             _ = cancel.cancelled() => return,
-            r = tokio::time::timeout(timeout, read_line_capped(&mut rd, &mut buf, MAX_REQUEST_LINE)) => r,
+            r = tokio::time::timeout(timeout, read_line_capped(&mut rd, &mut buf, limits.max_line)) => r,
         };
         let response = match read {
             Err(_) => return, // idle: close quietly
@@ -206,7 +237,7 @@ async fn connection(
             Ok(Err(LineError::TooLong)) => Response::error(
                 0,
                 ErrorKind::BadRequest,
-                format!("request line longer than {MAX_REQUEST_LINE} bytes"),
+                format!("request line longer than {} bytes", limits.max_line),
             ),
             Ok(Ok(Some(()))) => {
                 let line = buf.trim_ascii();

@@ -337,6 +337,18 @@ pub struct SessionDetail {
     /// What Codex answered last (its final message of the latest turn), truncated.
     #[serde(default)]
     pub last_answer: Option<String>,
+    /// The session this one continues or was forked from (`exec fork`, a fork in the TUI),
+    /// when its rollout says so.
+    #[serde(default)]
+    pub forked_from: Option<String>,
+    /// Newer sessions that continue or were forked from this one, newest first: routing prefers
+    /// the newest link of such a chain.
+    #[serde(default)]
+    pub continued_by: Vec<String>,
+    /// Why `resume_command` may not run on the `codex` on PATH (e.g. that release has no
+    /// `exec resume`), when it may not.
+    #[serde(default)]
+    pub resume_note: Option<String>,
 }
 
 fn yes() -> bool {

@@ -430,9 +430,12 @@ fn slash_commands_keep_the_original_front_matter_style() {
             .starts_with("---\ndescription: Manage Codex sessions with intelligent routing table")
     );
     assert!(sessions.contains("\nargument-hint: [list|show <id>|cleanup|build|search <q>]\n"));
-    assert!(
-        sessions.contains("\nallowed-tools: Bash(/usr/bin/codexd-client:*), AskUserQuestion\n")
-    );
+    // Only the subcommands the file runs are granted (not set-status, shutdown, install-…).
+    assert!(sessions.contains(
+        "\nallowed-tools: Bash(/usr/bin/codexd-client list:*), Bash(/usr/bin/codexd-client show:*), \
+         Bash(/usr/bin/codexd-client search:*), Bash(/usr/bin/codexd-client cleanup:*), \
+         Bash(/usr/bin/codexd-client build:*), AskUserQuestion\n"
+    ));
     let codex = &plan
         .files
         .iter()
@@ -440,7 +443,30 @@ fn slash_commands_keep_the_original_front_matter_style() {
         .unwrap()
         .contents;
     assert!(codex.contains("/usr/bin/codexd-client route --json -- '<prompt>'"));
-    assert!(codex.contains("codex exec resume <session> - <<'CODEX_PROMPT_END'"));
+    // Claude Code refuses `cd` outside the session's directories and `Bash(cd:*)` does not
+    // help: the command runs Codex with -C and grants exactly what it runs.
+    assert!(
+        codex.contains(
+            "\nallowed-tools: Bash(/usr/bin/codexd-client route:*), Bash(codex exec:*)\n"
+        )
+    );
+    assert!(codex.contains(
+        "```bash\ncodex exec -C '<cwd>' resume <session> - <<'CODEX_PROMPT_END'\n<prompt>\nCODEX_PROMPT_END\n```"
+    ));
+    assert!(codex.contains(
+        "```bash\ncodex exec -C '<cwd>' - <<'CODEX_PROMPT_END'\n<prompt>\nCODEX_PROMPT_END\n```"
+    ));
+    assert!(!codex.contains("cd '<cwd>'") && !codex.contains("Bash(cd"));
+    // Uncertain routes are confirmed from the candidates; running sessions are never resumed.
+    for needle in [
+        "`confirm`",
+        "`queue_command`",
+        "`running`",
+        "`last_answer`",
+        "Route confirmed:",
+    ] {
+        assert!(codex.contains(needle), "{needle}");
+    }
 }
 
 #[test]

@@ -284,3 +284,62 @@ pub mod lines {
         format!("{dir}/rollout-{ts_name}-{id}.jsonl")
     }
 }
+
+/// A field of `/proc/<pid>/status` in KiB (`VmRSS`, `VmHWM`); 0 when unreadable.
+pub fn proc_kib(pid: u32, field: &str) -> u64 {
+    let s = fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    s.lines()
+        .find(|l| l.strip_prefix(field).is_some_and(|r| r.starts_with(':')))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// How many file descriptors `pid` has open.
+pub fn open_fds(pid: u32) -> usize {
+    fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |d| d.count())
+}
+
+/// Files named `*.tmp` under `dir` (left by an interrupted or failed atomic write).
+pub fn temp_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(p);
+            } else if p.to_string_lossy().ends_with(".tmp") {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+impl Env {
+    /// What a fresh full scan of this home answers to `args` (`--json` is added): the client's
+    /// direct scan, on a socket nobody listens on, with a copy of the daemon's registry (so
+    /// user decisions count the same) that the scan may not write.
+    pub fn fresh_scan(&self, args: &[&str]) -> serde_json::Value {
+        let reg = self.dir.path().join("fresh-scan-registry.json");
+        let _ = fs::remove_file(&reg);
+        let _ = fs::copy(self.registry(), &reg);
+        let mut a = vec!["--no-autostart"];
+        a.extend_from_slice(args);
+        a.push("--json");
+        let out: Run = self
+            .client_cmd(&a)
+            .env(
+                "CODEXD_SOCKET",
+                self.dir.path().join("fresh-scan").join("none.sock"),
+            )
+            .env("CODEXD_REGISTRY", &reg)
+            .output()
+            .unwrap()
+            .into();
+        assert_eq!(out.code, 0, "fresh scan {args:?} failed: {}", out.stderr);
+        assert!(out.stderr.contains("direct scan"), "{}", out.stderr);
+        serde_json::from_str(&out.stdout).unwrap()
+    }
+}

@@ -21,6 +21,8 @@ use super::context::{is_attachment_marker, is_contextual, strip_ide_prefix, trun
 pub const MAX_PROMPTS: usize = 64;
 /// How much of each prompt is kept.
 pub const MAX_PROMPT_BYTES: usize = 1000;
+/// The text of a prompt that is only images.
+pub const IMAGE_ONLY: &str = "[Image]";
 /// How much of the last answer is kept: enough to say what Codex concluded, small enough that
 /// tens of thousands of sessions cost little (the whole answer stays in the rollout).
 pub const MAX_ANSWER_BYTES: usize = 500;
@@ -83,6 +85,11 @@ pub struct RolloutRecord {
     /// (pre-0.32 files, odd writers).
     pub item_prompts: Prompts,
     pub turn_state: TurnState,
+    /// A lifecycle event (`task_started`, `task_complete`, `turn_aborted`) was seen. Releases
+    /// before 0.100 write none: their turn state is inferred from the messages (a prompt
+    /// without an answer yet is in progress, an answer ends the turn; docs/codex-releases.md).
+    #[serde(default)]
+    pub lifecycle: bool,
     pub tokens_total: Option<u64>,
     /// Name from `thread_name_updated` events (0.93 → 2026-05); session_index.jsonl wins.
     pub name: Option<Box<str>>,
@@ -110,6 +117,20 @@ impl Prompts {
     }
 
     fn push(&mut self, p: Prompt) {
+        // An image-only prompt followed by words is one request: Codex 0.20–0.47 send the
+        // images of `exec -i` as a user turn of their own before the typed text
+        // (docs/codex-releases.md). Keep the words, with the image marked.
+        if &*p.text != IMAGE_ONLY
+            && self
+                .items
+                .last()
+                .is_some_and(|last| &*last.text == IMAGE_ONLY)
+        {
+            let last = self.items.last_mut().expect("checked above");
+            let merged = format!("{IMAGE_ONLY} {}", p.text);
+            last.text = truncate_bytes(&merged, MAX_PROMPT_BYTES).into();
+            return;
+        }
         self.count += 1;
         if self.items.len() == MAX_PROMPTS {
             self.items.remove(1);
@@ -341,6 +362,7 @@ impl RolloutRecord {
         }
         if let Some(p) = make_prompt(&text, images, None) {
             self.item_prompts.push(p);
+            self.prompt_without_lifecycle();
         }
     }
 
@@ -360,6 +382,7 @@ impl RolloutRecord {
                 if let Some(p) = make_prompt(text, images, ordinal) {
                     self.prompts.push(p);
                     self.item_prompts.clear();
+                    self.prompt_without_lifecycle();
                 }
             }
             "agent_message" => self.set_answer(e.message.as_deref().unwrap_or("")),
@@ -405,8 +428,12 @@ impl RolloutRecord {
                     self.item_prompts.clear();
                 }
             }
-            "task_started" | "turn_started" => self.turn_state = TurnState::InProgress,
+            "task_started" | "turn_started" => {
+                self.lifecycle = true;
+                self.turn_state = TurnState::InProgress;
+            }
             "task_complete" | "turn_complete" => {
+                self.lifecycle = true;
                 if let Some(answer) = e.last_agent_message.as_deref() {
                     self.set_answer(answer);
                 }
@@ -417,7 +444,10 @@ impl RolloutRecord {
                     TurnState::Completed
                 };
             }
-            "turn_aborted" => self.turn_state = TurnState::Aborted,
+            "turn_aborted" => {
+                self.lifecycle = true;
+                self.turn_state = TurnState::Aborted;
+            }
             "token_count" => {
                 if let Some(total) = e
                     .info
@@ -463,6 +493,16 @@ impl RolloutRecord {
         let t = text.trim();
         if !t.is_empty() {
             self.last_answer = Some(truncate_bytes(t, MAX_ANSWER_BYTES).into());
+            if !self.lifecycle && self.turn_state == TurnState::InProgress {
+                self.turn_state = TurnState::Completed;
+            }
+        }
+    }
+
+    /// A real prompt in a file without lifecycle events opens a turn.
+    fn prompt_without_lifecycle(&mut self) {
+        if !self.lifecycle {
+            self.turn_state = TurnState::InProgress;
         }
     }
 }
@@ -493,7 +533,7 @@ fn make_prompt(text: &str, images: usize, ordinal: Option<u64>) -> Option<Prompt
     let cleaned = strip_ide_prefix(text);
     if cleaned.is_empty() {
         return (images > 0).then(|| Prompt {
-            text: "[Image]".into(),
+            text: IMAGE_ONLY.into(),
             ordinal,
         });
     }
@@ -714,6 +754,28 @@ mod tests {
         assert_eq!(prompts(&r), vec!["fix the flaky test"]);
         assert_eq!(r.turn_state, TurnState::Completed);
         assert_eq!(r.tokens_total, Some(1234));
+    }
+
+    #[test]
+    fn image_first_turn_is_titled_by_the_words() {
+        // 0.36 `exec -i`: an image-only user turn (with its answer) before the typed prompt.
+        let r = record(&[
+            META,
+            r#"{"timestamp":"2025-09-20T10:00:01.000Z","type":"event_msg","payload":{"type":"user_message","message":"","images":["data:image/png;base64,AAAA"]}}"#,
+            r#"{"timestamp":"2025-09-20T10:00:02.000Z","type":"event_msg","payload":{"type":"agent_message","message":"I see it."}}"#,
+            r#"{"timestamp":"2025-09-20T10:00:03.000Z","type":"event_msg","payload":{"type":"user_message","message":"why twice?"}}"#,
+        ]);
+        assert_eq!(prompts(&r), vec!["[Image] why twice?"]);
+        assert_eq!(r.real_prompts().count, 1);
+        // No lifecycle events (before 0.100): a prompt without an answer is in progress…
+        assert_eq!(r.turn_state, TurnState::InProgress);
+        let r = record(&[
+            META,
+            r#"{"timestamp":"2025-09-20T10:00:03.000Z","type":"event_msg","payload":{"type":"user_message","message":"why twice?"}}"#,
+            r#"{"timestamp":"2025-09-20T10:00:04.000Z","type":"event_msg","payload":{"type":"agent_message","message":"Because."}}"#,
+        ]);
+        // …and an answer ends it.
+        assert_eq!(r.turn_state, TurnState::Completed);
     }
 
     #[test]
