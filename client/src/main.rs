@@ -30,7 +30,7 @@ use render::Style;
 /// Exit codes (documented in `--help`).
 pub(crate) const EXIT_ERROR: u8 = 1;
 const EXIT_NOT_FOUND: u8 = 2;
-const EXIT_UNREACHABLE: u8 = 3;
+pub(crate) const EXIT_UNREACHABLE: u8 = 3;
 
 fn main() -> ExitCode {
     restore_sigpipe();
@@ -175,7 +175,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("codexd is not running");
             return Ok(ExitCode::SUCCESS);
         }
-        Err(Unreachable::Fatal(msg)) => {
+        Err(Unreachable::Fatal(msg) | Unreachable::Refused(msg)) => {
             eprintln!("codexd-client: {msg}");
             return Ok(ExitCode::from(EXIT_UNREACHABLE));
         }
@@ -313,6 +313,8 @@ fn open_patiently(
 
 pub(crate) enum Unreachable {
     NoDaemonForShutdown,
+    /// Another user's socket: no fallback answer, no daemon of our own.
+    Refused(String),
     Fatal(String),
 }
 
@@ -328,7 +330,7 @@ pub(crate) fn connect_or_start(
     match open_patiently(socket, timeout, request) {
         Ok(c) => Ok(c),
         // Another user's socket: no fallback answer, no daemon of our own on their path.
-        Err(e) if e.is_refusal() => return Err(Unreachable::Fatal(e.to_string())),
+        Err(e) if e.is_refusal() => return Err(Unreachable::Refused(e.to_string())),
         Err(ConnectError::NotRunning(_)) if matches!(request, Request::Shutdown(_)) => {
             return Err(Unreachable::NoDaemonForShutdown);
         }
@@ -371,6 +373,7 @@ fn obtain(
     let connected = match connect_or_start(request, socket, codex_home, timeout, no_autostart) {
         Ok(c) => Ok(c),
         Err(Unreachable::Fatal(why)) => Err(why),
+        Err(Unreachable::Refused(why)) => return Err(Unreachable::Fatal(why)),
         Err(other) => return Err(other),
     };
     let why = match connected {
