@@ -108,10 +108,11 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Full-text search over names, every prompt, directories and Codex's last answers
+    /// Full-text search over names, every prompt, files touched, Codex's answers, directories
     ///
-    /// Sessions whose title, name, prompts or directory match come first, best first; then
-    /// those where only Codex's last answer matches. Each hit says which fields matched.
+    /// Sessions whose title, name or prompts match come first, best first; then those matched
+    /// only by what they did (files their tool calls named, Codex's last answer) or where.
+    /// Each hit says which fields matched (`fields` in --json).
     Search {
         /// Words to look for (prefixes match: "auth" finds "authentication")
         #[arg(required = true, num_args = 1..)]

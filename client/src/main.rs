@@ -30,7 +30,7 @@ use render::Style;
 /// Exit codes (documented in `--help`).
 pub(crate) const EXIT_ERROR: u8 = 1;
 const EXIT_NOT_FOUND: u8 = 2;
-const EXIT_UNREACHABLE: u8 = 3;
+pub(crate) const EXIT_UNREACHABLE: u8 = 3;
 
 fn main() -> ExitCode {
     restore_sigpipe();
@@ -313,6 +313,8 @@ fn open_patiently(
 
 pub(crate) enum Unreachable {
     NoDaemonForShutdown,
+    /// Another user's socket: no fallback answer, no daemon of our own.
+    Refused(String),
     Fatal(String),
     /// The socket is another user's: no direct scan may stand in, no daemon may be started.
     Refused(String),
@@ -373,6 +375,7 @@ fn obtain(
     let connected = match connect_or_start(request, socket, codex_home, timeout, no_autostart) {
         Ok(c) => Ok(c),
         Err(Unreachable::Fatal(why)) => Err(why),
+        Err(Unreachable::Refused(why)) => return Err(Unreachable::Fatal(why)),
         Err(other) => return Err(other),
     };
     let why = match connected {

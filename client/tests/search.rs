@@ -1,5 +1,5 @@
 //! `search` over the real binaries: the limit is honoured and the total told, Codex's answers
-//! are searched and rank after prompt hits, each hit names the fields that matched, and the
+//! (the session's work) are searched and rank after prompt hits, each hit names the fields that matched, and the
 //! status and project filters apply before the limit.
 
 mod common;
@@ -92,12 +92,9 @@ fn answers_are_searched_and_rank_after_prompt_hits() {
     assert_eq!(ids, [id(1), id(20)], "{r:#}");
     assert_eq!(r["total"], 2);
     assert_eq!(hits[0]["fields"], serde_json::json!(["first_prompt"]));
-    assert_eq!(hits[1]["fields"], serde_json::json!(["answer"]));
+    assert_eq!(hits[1]["fields"], serde_json::json!(["work"]));
     let reasons = hits[1]["reasons"].to_string();
-    assert!(
-        reasons.contains("Codex's answer matches walrus"),
-        "{reasons}"
-    );
+    assert!(reasons.contains("files/answer match walrus"), "{reasons}");
     // A prompt hit is never repeated as an answer hit.
     let r = env.json(&["search", "planned"]);
     let ids: Vec<&str> = r["hits"]
@@ -109,7 +106,7 @@ fn answers_are_searched_and_rank_after_prompt_hits() {
     assert_eq!(ids, [id(1)]);
     // The text output says where it matched.
     let text = env.ok(&["search", "walrus"]);
-    assert!(text.contains("Codex's answer matches walrus"), "{text}");
+    assert!(text.contains("files/answer match walrus"), "{text}");
 }
 
 #[test]

@@ -404,13 +404,6 @@ fn candidate(eng: &Engine, hit: &codexd_route::Hit, now: i64) -> Option<Candidat
     })
 }
 
-fn key_hash(key: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    key.hash(&mut h);
-    h.finish()
-}
-
 /// Whether each candidate's directory still exists (file IO: called without the lock).
 fn check_directories(candidates: &mut [Candidate]) {
     for c in candidates {
@@ -441,10 +434,8 @@ fn search(shared: &Shared, id: u64, p: &SearchParams) -> Response {
         return Response::error(id, ErrorKind::BadRequest, "search needs some words");
     }
     let (mut hits, total) = {
-        let mut guard = shared.lock();
-        let eng = &mut *guard;
-        eng.answer_index();
-        let eng = &*eng;
+        let guard = shared.lock();
+        let eng = &*guard;
         let now = now_ms();
         let opts = route_options(p.cwd.as_deref(), None, true, p.all);
         // The limit is honoured as given (not route's cap): the index explains only what it
@@ -459,32 +450,11 @@ fn search(shared: &Shared, id: u64, p: &SearchParams) -> Response {
         };
         let keep =
             |key: &str, same_project: bool| (!p.same_project || same_project) && status_ok(key);
-        // Sessions the words matched in a title, name, prompt or directory; only the others
-        // can be answer hits, and those rank after all of these.
-        let matched = std::cell::RefCell::new(std::collections::HashSet::new());
-        let (hits, total) = eng.route.search_filtered(&p.query, &opts, limit, &|k, sp| {
-            matched.borrow_mut().insert(key_hash(k));
-            keep(k, sp)
-        });
-        let matched = matched.into_inner();
-        let (answer_hits, answer_total) = eng.answers_index().search_filtered(
-            &p.query,
-            &opts,
-            limit.saturating_sub(hits.len()),
-            &|k, sp| !matched.contains(&key_hash(k)) && keep(k, sp),
-        );
-        let mut out: Vec<Candidate> = hits.iter().filter_map(|h| candidate(eng, h, now)).collect();
-        out.extend(answer_hits.iter().filter_map(|h| {
-            let mut c = candidate(eng, h, now)?;
-            c.fields = vec!["answer".to_owned()];
-            for r in &mut c.reasons {
-                if let Some(words) = r.strip_prefix("prompts match ") {
-                    *r = format!("Codex's answer matches {words}");
-                }
-            }
-            Some(c)
-        }));
-        (out, total + answer_total)
+        // Sessions whose title, name or prompts match come before those matched only by
+        // what they did (files their tool calls named, Codex's last answer).
+        let (hits, total) = eng.route.search_filtered(&p.query, &opts, limit, &keep);
+        let out: Vec<Candidate> = hits.iter().filter_map(|h| candidate(eng, h, now)).collect();
+        (out, total)
     };
     check_directories(&mut hits);
     Response::ok(

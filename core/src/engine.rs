@@ -76,11 +76,6 @@ pub struct Engine {
     pub scan_progress: std::sync::Arc<crate::scan::ScanProgress>,
     /// cwd → enclosing git work tree, looked up once per directory (sessions share a few).
     git_roots: std::collections::HashMap<String, Option<String>>,
-    /// Codex's last answer per session, indexed for `search` only (routing never reads it):
-    /// built on the first search, kept up to date with the route index, rebuilt when that is
-    /// replaced.
-    answers: codexd_route::Index,
-    answers_stale: bool,
 }
 
 impl Engine {
@@ -98,36 +93,7 @@ impl Engine {
             git_roots: Default::default(),
             index_building: false,
             scan_progress: Default::default(),
-            answers: codexd_route::Index::default(),
-            answers_stale: true,
         }
-    }
-
-    /// The index of Codex's answers ([`Engine::answers`]), brought up to date first.
-    pub fn answer_index(&mut self) -> &codexd_route::Index {
-        if self.answers_stale {
-            let mut index = codexd_route::Index::default();
-            for id in self.table.thread_ids() {
-                if let Some((doc, answer)) = self.answer_doc(&id) {
-                    index.upsert(&doc.id, &answer_fields(&answer), doc.meta);
-                }
-            }
-            index.shrink_to_fit();
-            self.answers = index;
-            self.answers_stale = false;
-        }
-        &self.answers
-    }
-
-    /// The answer index as last brought up to date by [`Engine::answer_index`].
-    pub fn answers_index(&self) -> &codexd_route::Index {
-        &self.answers
-    }
-
-    /// The thread's route document (for its metadata) and its last answer, if it has one.
-    fn answer_doc(&mut self, id: &str) -> Option<(RouteDoc, [String; 1])> {
-        let answer = self.table.thread(id)?.last_answer()?.to_owned();
-        Some((self.route_doc(id)?, [answer]))
     }
 
     /// Record an error reading a file; warn once per path.
@@ -156,15 +122,6 @@ impl Engine {
             match self.route_doc(&id) {
                 Some(doc) => doc.apply(&mut self.route),
                 None => self.route.remove(&id),
-            }
-            if !self.answers_stale {
-                match self.answer_doc(&id) {
-                    Some((doc, answer)) => {
-                        self.answers
-                            .upsert(&doc.id, &answer_fields(&answer), doc.meta)
-                    }
-                    None => self.answers.remove(&id),
-                }
             }
         }
     }
@@ -203,14 +160,6 @@ impl Engine {
 const REGISTRY_CHUNK: usize = 256;
 /// Threads per engine-lock hold while the cache snapshot is copied (~1 ms each).
 const CACHE_CHUNK: usize = 512;
-
-/// An answer as a document of the answer index: its one text field.
-fn answer_fields(answer: &[String; 1]) -> codexd_route::DocFields<'_> {
-    codexd_route::DocFields {
-        prompts: answer,
-        ..codexd_route::DocFields::default()
-    }
-}
 
 /// One thread as the route index sees it.
 struct RouteDoc {
@@ -409,7 +358,6 @@ impl Shared {
         let docs: Vec<RouteDoc> = {
             let mut eng = self.lock();
             eng.index_building = true;
-            eng.answers_stale = true;
             eng.table.take_changed();
             let ids = eng.table.thread_ids();
             ids.iter().filter_map(|id| eng.route_doc(id)).collect()
@@ -525,7 +473,6 @@ impl Shared {
             .collect();
         eng.table.take_changed();
         eng.route = index;
-        eng.answers_stale = true;
         for k in &gone {
             eng.route.remove(k);
         }

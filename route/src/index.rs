@@ -179,6 +179,8 @@ struct Scored {
     /// field but its place): the prompt's *subject*, not its context.
     subject: f32,
     place: Place,
+    /// A query word occurs in the title, name or prompts (not only in the work or place).
+    said: bool,
 }
 
 /// A document's term counts, computed without the index (see [`Index::upsert_prepared`]).
@@ -606,7 +608,7 @@ impl Index {
         let q = self.prepare(query);
         // The decision needs the runner-up (and for a task done twice, the one after it)
         // even when the caller wants a single candidate.
-        let hits = self.search_prepared(&q, opts, limit.max(3), &|_, _| true).0;
+        let hits = self.search_prepared(&q, opts, limit.max(3));
         Analysis {
             kind: query_kind(&q),
             q,
@@ -707,6 +709,7 @@ impl Index {
                 coverage: 0.0,
                 subject: 0.0,
                 place: Place::SameProject,
+                said: true,
             };
             hits.insert(0, self.explain(q, s, total_weight, opts));
         }
@@ -724,7 +727,8 @@ impl Index {
     }
 
     pub(crate) fn search_n(&self, query: &str, opts: &Options, n: usize) -> Vec<Hit> {
-        self.search_filtered(query, opts, n, &|_, _| true).0
+        let q = self.prepare(query);
+        self.search_prepared(&q, opts, n)
     }
 
     /// [`Index::search`] with a filter and the number of matches: the best `n` sessions among
@@ -738,15 +742,24 @@ impl Index {
         keep: &dyn Fn(&str, bool) -> bool,
     ) -> (Vec<Hit>, usize) {
         let q = self.prepare(query);
-        self.search_prepared(&q, opts, n, keep)
+        self.search_prepared_filtered(&q, opts, n, keep, true)
     }
 
-    fn search_prepared(
+    fn search_prepared(&self, q: &[QueryTerm], opts: &Options, n: usize) -> Vec<Hit> {
+        self.search_prepared_filtered(q, opts, n, &|_, _| true, false)
+            .0
+    }
+
+    /// `said_first`: sessions whose title, name or prompts match rank before those matched
+    /// only by what they did (files, Codex's answer) — for a person searching; routing ranks
+    /// on the score alone.
+    fn search_prepared_filtered(
         &self,
         q: &[QueryTerm],
         opts: &Options,
         n: usize,
         keep: &dyn Fn(&str, bool) -> bool,
+        said_first: bool,
     ) -> (Vec<Hit>, usize) {
         let total_weight: f32 = q.iter().map(|t| t.weight).sum();
         if q.is_empty() || total_weight <= 0.0 {
@@ -760,7 +773,14 @@ impl Index {
             return (Vec::new(), total);
         }
         // Partial selection: only the top `n` of possibly thousands need ordering.
-        let cmp = |a: &Scored, b: &Scored| self.rank_order(a, b);
+        let cmp = |a: &Scored, b: &Scored| {
+            let tier = if said_first {
+                b.said.cmp(&a.said)
+            } else {
+                std::cmp::Ordering::Equal
+            };
+            tier.then_with(|| self.rank_order(a, b))
+        };
         if n < scored.len() {
             scored.select_nth_unstable_by(n - 1, cmp);
             scored.truncate(n);
@@ -900,6 +920,7 @@ impl Index {
         let mut best_subject_w = vec![0f32; slots];
         let mut subject = vec![0f32; slots];
         let mut word_touched: Vec<DocId> = Vec::new();
+        let mut said = vec![false; slots];
 
         for qt in q {
             for &(t, w) in &qt.expansions {
@@ -915,6 +936,9 @@ impl Index {
                     best_w[d] = best_w[d].max(w);
                     if p.tf[..Field::Place as usize].iter().any(|&n| n > 0) {
                         best_subject_w[d] = best_subject_w[d].max(w);
+                    }
+                    if p.tf[..Field::Work as usize].iter().any(|&n| n > 0) {
+                        said[d] = true;
                     }
                 }
             }
@@ -971,6 +995,7 @@ impl Index {
                 coverage: coverage[d as usize],
                 subject: subject[d as usize],
                 place,
+                said: said[d as usize],
             });
         }
         out
@@ -1017,16 +1042,16 @@ impl Index {
         if doc.non_interactive {
             reasons.push("exec/sub-agent thread (penalised)".to_owned());
         }
-        let subject_weight: f32 = q
-            .iter()
-            .filter(|t| t.class == WordClass::Distinctive)
-            .map(|t| t.weight)
-            .sum();
         let fields = Field::ALL
             .into_iter()
             .filter(|&f| !per_field[f as usize].is_empty())
             .map(Field::name)
             .collect();
+        let subject_weight: f32 = q
+            .iter()
+            .filter(|t| t.class == WordClass::Distinctive)
+            .map(|t| t.weight)
+            .sum();
         Hit {
             key: doc.key.to_string(),
             fields,
@@ -1456,12 +1481,29 @@ mod tests {
             };
             index.upsert(&format!("k{k}"), &fields, meta);
         }
+        // The newest session matches only in what Codex answered: it ranks last.
+        let prompts = vec!["something else".to_owned()];
+        let work = DocFields {
+            first_prompt: Some(&prompts[0]),
+            prompts: &prompts,
+            answer: Some("the parser is faster now, parser parser"),
+            ..DocFields::default()
+        };
+        let meta = DocMeta {
+            updated_unix: 99_000,
+            ..DocMeta::default()
+        };
+        index.upsert("w", &work, meta);
         let o = Options {
             now_unix: 100_000,
             ..Options::default()
         };
         let (hits, total) = index.search_filtered("parser", &o, 3, &|_, _| true);
-        assert_eq!((hits.len(), total), (3, 30));
+        assert_eq!((hits.len(), total), (3, 31));
+        assert!(hits.iter().all(|h| h.key != "w"), "prompt hits first");
+        let (hits, _) = index.search_filtered("parser", &o, 100, &|_, _| true);
+        assert_eq!(hits.last().map(|h| h.key.as_str()), Some("w"));
+        assert_eq!(hits.last().unwrap().fields, ["work"]);
         let (hits, total) = index.search_filtered("parser", &o, 10, &|k, _| k.ends_with('0'));
         assert_eq!(total, 3, "k0, k10, k20");
         assert!(hits.iter().all(|h| h.key.ends_with('0')));

@@ -65,6 +65,8 @@ pub enum Msg {
     /// Shown above the list (fallback, older daemon, indexing).
     Banner(String),
     Signal(i32),
+    /// Nothing to answer from (another user's socket): leave with this message.
+    Fatal(String),
 }
 
 /// Where the picker draws: the terminal on stdout, or /dev/tty when stdout is captured.
@@ -127,6 +129,10 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     drop(term);
     match outcome? {
         Outcome::Quit => Ok(ExitCode::from(EXIT_NO_CHOICE)),
+        Outcome::Fatal(why) => {
+            eprintln!("codexd-client: {why}");
+            Ok(ExitCode::from(crate::EXIT_UNREACHABLE))
+        }
         Outcome::Signal(sig) => Ok(ExitCode::from(128u8.saturating_add(sig as u8))),
         Outcome::Print(row, detail) => {
             let mut out = io::stdout().lock();
@@ -163,6 +169,7 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
 
 enum Outcome {
     Quit,
+    Fatal(String),
     Signal(i32),
     Print(Row, Option<Box<SessionDetail>>),
     Resume(Row),
@@ -219,6 +226,7 @@ fn event_loop(
                     Action::None
                 }
                 Msg::Signal(sig) => return Ok(Outcome::Signal(sig)),
+                Msg::Fatal(why) => return Ok(Outcome::Fatal(why)),
             };
             match action {
                 Action::None => {}
@@ -357,6 +365,10 @@ fn start_worker(opts: &Options, setup: Setup, jobs: Receiver<Job>, tx: Sender<Ms
                     conn: Box::new(conn),
                     filters,
                 }
+            }
+            Err(crate::Unreachable::Refused(why)) => {
+                let _ = tx.send(Msg::Fatal(why));
+                return;
             }
             Err(why) => {
                 let why = match why {

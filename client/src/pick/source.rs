@@ -19,8 +19,13 @@ use super::Msg;
 use super::state::{Query, Row, Scope};
 use crate::connect::Connection;
 
-/// Hits asked for per keystroke: a few screens' worth; the header says how many matched.
-pub const SEARCH_LIMIT: usize = 500;
+/// Hits asked for per keystroke: a few screens' worth (each hit carries its prompts and last
+/// answer, so the answer grows with the count); the header says how many matched.
+pub const SEARCH_LIMIT: usize = 150;
+
+/// Sessions the empty query lists (newest first; the header says how many there are): at
+/// 100k sessions the whole list would be tens of MB per answer.
+pub const LIST_LIMIT: usize = 2000;
 
 /// What the event loop asks of the worker.
 #[derive(Debug)]
@@ -159,7 +164,7 @@ fn list(backend: &mut Backend, setup: &Setup, query: Query) -> Answer {
         all: false,
         status: query.status.into_iter().collect(),
         cwd: (query.scope == Scope::Project).then(|| setup.project.clone()),
-        limit: None,
+        limit: Some(LIST_LIMIT),
     });
     match parse::<ListResponse>(ask(backend, setup, request)) {
         Ok(l) => Answer::Results {

@@ -395,7 +395,7 @@ fn field_name(f: &str) -> &str {
     match f {
         "first_prompt" => "first prompt",
         "place" => "directory/repo",
-        "answer" => "Codex's last answer",
+        "work" => "files / Codex's answer",
         other => other,
     }
 }
