@@ -313,8 +313,6 @@ fn open_patiently(
 
 pub(crate) enum Unreachable {
     NoDaemonForShutdown,
-    /// Another user's socket: no fallback answer, no daemon of our own.
-    Refused(String),
     Fatal(String),
     /// The socket is another user's: no direct scan may stand in, no daemon may be started.
     Refused(String),
