@@ -151,6 +151,8 @@ pub fn decide(mut candidates: Vec<Hit>, t: &Thresholds) -> Route {
             ),
         )
     } else {
+        // Two sessions both fit: the prompt does belong somewhere, just not clearly to one.
+        let mut tie = false;
         let reason = if top.specificity < min_specific {
             format!(
                 "Start a new session: what the best match {} shares with the prompt ({}) is too common to tell it is the one.",
@@ -172,15 +174,21 @@ pub fn decide(mut candidates: Vec<Hit>, t: &Thresholds) -> Route {
                 pct(t.min_coverage),
             )
         } else {
+            tie = true;
             format!(
-                "Start a new session: {} and {} match about equally well (lead {}%, needs {}%).",
+                "Start a new session unless one of them is meant: {} and {} match about equally well (lead {}%, needs {}%).",
                 short(&top.key),
                 short(&candidates[1].key),
                 pct(lead),
                 pct(t.min_lead),
             )
         };
-        (Decision::New, (1.0 - 0.5 * e).clamp(0.5, 1.0), reason)
+        let confidence = if tie {
+            0.5
+        } else {
+            (1.0 - 0.5 * e).clamp(0.5, 1.0)
+        };
+        (Decision::New, confidence, reason)
     };
     Route {
         decision,
@@ -260,9 +268,9 @@ fn lead_over(candidates: &[Hit], rivals_from: usize) -> f64 {
     }
 }
 
-/// First 8 characters of a key, like the old command's `abc12345...`.
+/// The first 13 characters of a key (UUIDv7 ids of one minute share their first 8).
 fn short(key: &str) -> &str {
-    key.char_indices().nth(8).map_or(key, |(i, _)| &key[..i])
+    key.char_indices().nth(13).map_or(key, |(i, _)| &key[..i])
 }
 
 #[cfg(test)]
