@@ -8,4 +8,5 @@
 pub mod anthropic;
 pub mod npm;
 pub mod openai;
+mod serve;
 pub mod tmux;

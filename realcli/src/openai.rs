@@ -247,27 +247,11 @@ impl StandIn {
             changed: Condvar::new(),
             release,
         });
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let state = shared.clone();
-        let thread = std::thread::Builder::new()
-            .name(format!("openai-standin-{}", addr.port()))
-            .spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("tokio runtime for the stand-in");
-                rt.block_on(async move {
-                    let listener =
-                        tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-                    let app = Router::new().fallback(handle).with_state(state);
-                    let _ = axum::serve(listener, app)
-                        .with_graceful_shutdown(async move {
-                            let _ = rx.await;
-                        })
-                        .await;
-                });
-            })
-            .expect("spawn the stand-in thread");
+        let (tx, thread) = crate::serve::spawn(
+            format!("openai-standin-{}", addr.port()),
+            listener,
+            Router::new().fallback(handle).with_state(shared.clone()),
+        );
         StandIn {
             addr,
             shared,
