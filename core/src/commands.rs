@@ -404,14 +404,17 @@ fn candidate(eng: &Engine, hit: &codexd_route::Hit, now: i64) -> Option<Candidat
     })
 }
 
-/// Whether each candidate's directory still exists (file IO: called without the lock).
-fn check_directories(candidates: &mut [Candidate]) {
+/// Mark whether each candidate's directory still exists, as `dir_exists` says (file IO in the
+/// daemon: called without the lock).
+fn check_directories(candidates: &mut [Candidate], dir_exists: &dyn Fn(&str) -> bool) {
     for c in candidates {
-        c.cwd_exists = c
-            .cwd
-            .as_deref()
-            .is_none_or(|d| std::path::Path::new(d).is_dir());
+        c.cwd_exists = c.cwd.as_deref().is_none_or(dir_exists);
     }
+}
+
+/// The daemon's `dir_exists`: ask the disk.
+fn is_dir(d: &str) -> bool {
+    std::path::Path::new(d).is_dir()
 }
 
 fn route_options(
@@ -456,7 +459,7 @@ fn search(shared: &Shared, id: u64, p: &SearchParams) -> Response {
         let out: Vec<Candidate> = hits.iter().filter_map(|h| candidate(eng, h, now)).collect();
         (out, total)
     };
-    check_directories(&mut hits);
+    check_directories(&mut hits, &is_dir);
     Response::ok(
         id,
         &SearchResponse {
@@ -470,7 +473,7 @@ fn route(shared: &Shared, id: u64, p: &RouteParams) -> Response {
     if p.prompt.trim().is_empty() {
         return Response::error(id, ErrorKind::BadRequest, "route needs a prompt");
     }
-    let answer = route_answer(shared, p, now_ms(), &|d| std::path::Path::new(d).is_dir());
+    let answer = route_answer(shared, p, now_ms(), &is_dir);
     Response::ok(id, &answer)
 }
 
@@ -511,9 +514,7 @@ pub fn route_answer(
             .collect();
         (routed, candidates)
     };
-    for c in &mut candidates {
-        c.cwd_exists = c.cwd.as_deref().is_none_or(dir_exists);
-    }
+    check_directories(&mut candidates, dir_exists);
     let margin = round3(codexd_route::lead(&routed.candidates));
     let confidence = round3(routed.confidence);
     let prompt_q = shell_quote(&p.prompt);
