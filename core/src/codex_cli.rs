@@ -162,14 +162,29 @@ fn write_cache(file: &Path, key: &CacheKey, version: Option<&str>) {
 
 /// `codex --version` (`codex-cli 0.171.0`), at most 3 s.
 fn ask_version(bin: &Path) -> Option<String> {
+    let text = output(bin, &["--version"], Duration::from_secs(3))?;
+    text.split_whitespace()
+        .find(|w| parse_version(w).is_some())
+        .map(str::to_owned)
+}
+
+/// What `bin args…` prints on stdout, if it exits within `timeout` (else it is killed).
+/// Stdout is read while the program runs, so a long `--help` cannot fill the pipe and stall it.
+pub fn output(bin: &Path, args: &[&str], timeout: Duration) -> Option<String> {
     let mut child = Command::new(bin)
-        .arg("--version")
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .ok()?;
-    let deadline = Instant::now() + Duration::from_secs(3);
+    let mut out = child.stdout.take()?;
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut out, &mut s);
+        s
+    });
+    let deadline = Instant::now() + timeout;
     loop {
         match child.try_wait() {
             Ok(Some(_)) => break,
@@ -181,11 +196,7 @@ fn ask_version(bin: &Path) -> Option<String> {
             }
         }
     }
-    let out = child.wait_with_output().ok()?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.split_whitespace()
-        .find(|w| parse_version(w).is_some())
-        .map(str::to_owned)
+    reader.join().ok()
 }
 
 /// What to print to continue session `id` with `prompt` (already shell-quoted, or `-` for

@@ -17,7 +17,7 @@ use std::fs::File;
 use std::io::{self, IsTerminal, Write};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
@@ -514,38 +514,12 @@ pub fn new_args(prompt: &str, dir: Option<&Path>, has_cd: bool) -> Vec<OsString>
 
 /// Does the installed `codex resume` take `-C/--cd`? Asks its `--help` (at most 3 s).
 fn codex_has_cd() -> bool {
-    let Ok(mut child) = Command::new("codex")
-        .args(["resume", "--help"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-    else {
-        return false;
-    };
-    let deadline = Instant::now() + Duration::from_secs(3);
-    let mut out = child.stdout.take();
-    let reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        if let Some(o) = out.as_mut() {
-            let _ = io::Read::read_to_string(o, &mut s);
-        }
-        s
-    });
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break;
-            }
-        }
-    }
-    reader
-        .join()
-        .is_ok_and(|help| help.contains("--cd") || help.contains("-C,"))
+    codexd_core::codex_cli::output(
+        Path::new("codex"),
+        &["resume", "--help"],
+        Duration::from_secs(3),
+    )
+    .is_some_and(|help| help.contains("--cd") || help.contains("-C,"))
 }
 
 /// Replace this process with Codex; returns only if that failed.
