@@ -29,7 +29,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -314,23 +314,9 @@ impl StandIn {
 
     /// Waits until `done` holds for the requests received so far, or `timeout` passes.
     pub fn wait_for(&self, timeout: Duration, done: impl Fn(&[Recorded]) -> bool) -> bool {
-        let deadline = Instant::now() + timeout;
-        let mut inner = self.lock();
-        loop {
-            if done(&inner.requests) {
-                return true;
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return false;
-            }
-            inner = self
-                .shared
-                .changed
-                .wait_timeout(inner, deadline - now)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
+        crate::serve::wait_until(&self.shared.inner, &self.shared.changed, timeout, |i| {
+            done(&i.requests)
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {

@@ -35,7 +35,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -389,23 +389,7 @@ impl StandIn {
     }
 
     fn wait_until(&self, timeout: Duration, done: impl Fn(&Inner) -> bool) -> bool {
-        let deadline = Instant::now() + timeout;
-        let mut inner = self.lock();
-        loop {
-            if done(&inner) {
-                return true;
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return false;
-            }
-            inner = self
-                .shared
-                .changed
-                .wait_timeout(inner, deadline - now)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
+        crate::serve::wait_until(&self.shared.inner, &self.shared.changed, timeout, done)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {

@@ -3,7 +3,9 @@
 //! starts), until the returned sender is used or dropped.
 
 use std::net::TcpListener;
+use std::sync::{Condvar, Mutex};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 
@@ -32,4 +34,29 @@ pub(crate) fn spawn(
         })
         .expect("spawn the stand-in thread");
     (tx, thread)
+}
+
+/// Waits until `done` holds for the state behind `lock` (re-checked each time `changed` is
+/// notified), or `timeout` passes. A poisoned lock is taken as it is.
+pub(crate) fn wait_until<T>(
+    lock: &Mutex<T>,
+    changed: &Condvar,
+    timeout: Duration,
+    done: impl Fn(&T) -> bool,
+) -> bool {
+    let deadline = Instant::now() + timeout;
+    let mut inner = lock.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        if done(&inner) {
+            return true;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return false;
+        }
+        inner = changed
+            .wait_timeout(inner, deadline - now)
+            .unwrap_or_else(|e| e.into_inner())
+            .0;
+    }
 }
