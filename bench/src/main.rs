@@ -163,7 +163,7 @@ fn cold_index(home: &Path) -> (Duration, usize) {
         let t = Instant::now();
         shared.full_reconcile(false);
         let d = t.elapsed();
-        sessions = shared.lock().table.thread_count();
+        sessions = shared.read(|eng| eng.table().thread_count());
         d
     });
     (d, sessions)
@@ -626,28 +626,29 @@ fn route_latency(home: &Path, manifest: &Manifest, queries: usize) -> (Duration,
     config.write_registry = false;
     let shared = Shared::new(Engine::new(config));
     shared.full_reconcile(false);
-    let eng = shared.lock();
-    let prompts: Vec<&String> = manifest
-        .sessions
-        .iter()
-        .flat_map(|s| s.expected.prompts.iter().take(2))
-        .take(queries)
-        .collect();
-    let opts = codexd_route::Options {
-        cwd: Some("/home/dev/src/app".into()),
-        now_unix: 1_795_000_000,
-        include_archived: false,
-        include_non_interactive: false,
-        limit: 4,
-    };
-    let mut v = Vec::new();
-    for p in prompts {
-        let t = Instant::now();
-        let r = eng.route.route(p, &opts);
-        v.push(t.elapsed());
-        std::hint::black_box(r);
-    }
-    (percentile(v.clone(), 0.5), percentile(v, 0.99))
+    shared.read(|eng| {
+        let prompts: Vec<&String> = manifest
+            .sessions
+            .iter()
+            .flat_map(|s| s.expected.prompts.iter().take(2))
+            .take(queries)
+            .collect();
+        let opts = codexd_route::Options {
+            cwd: Some("/home/dev/src/app".into()),
+            now_unix: 1_795_000_000,
+            include_archived: false,
+            include_non_interactive: false,
+            limit: 4,
+        };
+        let mut v = Vec::new();
+        for p in prompts {
+            let t = Instant::now();
+            let r = eng.route_index().route(p, &opts);
+            v.push(t.elapsed());
+            std::hint::black_box(r);
+        }
+        (percentile(v.clone(), 0.5), percentile(v, 0.99))
+    })
 }
 
 /// What a person types, one keystroke at a time: the first words of real prompts.

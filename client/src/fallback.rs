@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use codexd_core::engine::{Config, Engine, Shared};
+use codexd_core::engine::{Config, Engine, Shared, Stage, WatchState};
 use codexd_core::lock::InstanceLock;
 use codexd_proto::{Request, Response};
 
@@ -63,10 +63,10 @@ fn scan(config: Config) -> Shared {
         .map(|(u, _)| u)
         .unwrap_or_default();
     let mut engine = Engine::new(config);
-    engine.table.set_user_states(user);
-    engine.health.watcher = "not watching (direct scan by codexd-client)".into();
+    engine.set_user_states(user);
     let shared = Shared::new(engine);
+    shared.set_watcher(WatchState::DirectScan);
     shared.full_reconcile(false);
-    shared.lock().health.stage = "ready (direct scan)";
+    shared.set_stage(Stage::DirectScan);
     shared
 }

@@ -45,12 +45,24 @@ fn main() {
     let mut config = Config::for_home(home.into());
     config.write_registry = false;
     let shared = Shared::new(Engine::new(config));
-    let engine = &shared.engine;
     println!("start: {:.1} MB", rss_mb());
-    codexd_core::scan::reconcile_full(engine, false);
-    let eng = engine.lock().unwrap();
+    shared.reconcile_table();
+    shared.read(report);
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::malloc_trim(0)
+    };
+    println!("after trim: {:.1} MB", rss_mb());
+    shared.rebuild_route_index();
+    println!("after route index: {:.1} MB", rss_mb());
+    if std::env::var_os("MEM_EXIT").is_some() {
+        std::process::exit(0);
+    }
+}
+
+fn report(eng: &codexd_core::engine::Engine) {
     let prompt_bytes: usize = eng
-        .table
+        .table()
         .threads()
         .map(|t| {
             t.record()
@@ -61,14 +73,14 @@ fn main() {
         })
         .sum();
     let prompts: usize = eng
-        .table
+        .table()
         .threads()
         .map(|t| t.record().real_prompts().iter().count())
         .sum();
     // PROMPT_HIST: bytes held in prompts longer than each cut-off.
     {
         let lens: Vec<usize> = eng
-            .table
+            .table()
             .threads()
             .flat_map(|t| {
                 t.record()
@@ -90,11 +102,11 @@ fn main() {
     println!(
         "after scan: {:.1} MB ({} threads, {prompts} prompts held, {:.1} MB of prompt text)",
         rss_mb(),
-        eng.table.thread_count(),
+        eng.table().thread_count(),
         prompt_bytes as f64 / 1e6
     );
     let item_bytes: usize = eng
-        .table
+        .table()
         .threads()
         .map(|t| {
             t.record()
@@ -109,15 +121,4 @@ fn main() {
         item_bytes as f64 / 1e6,
         std::mem::size_of::<codexd_core::table::FileEntry>()
     );
-    drop(eng);
-    #[allow(unsafe_code)]
-    unsafe {
-        libc::malloc_trim(0)
-    };
-    println!("after trim: {:.1} MB", rss_mb());
-    shared.rebuild_route_index();
-    println!("after route index: {:.1} MB", rss_mb());
-    if std::env::var_os("MEM_EXIT").is_some() {
-        std::process::exit(0);
-    }
 }

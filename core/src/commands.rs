@@ -41,25 +41,26 @@ pub fn dispatch(shared: &Shared, id: u64, request: Request) -> Response {
         }
         Request::Shutdown(_) => Response::ok(id, &serde_json::json!({"shutting_down": true})),
     };
-    let eng = shared.lock();
-    if let Some(w) = watcher_warning(&eng) {
-        response.warnings.push(w);
-    }
-    if !eng.config.codex_home.is_dir() {
+    let (watcher, home) = shared.read(|eng| {
+        (
+            eng.health().watcher.clone(),
+            eng.config().codex_home.clone(),
+        )
+    });
+    // Every answer from a degraded view says so.
+    if watcher.degraded() {
         response.warnings.push(format!(
-            "{} does not exist (yet): no Codex sessions to show. Set CODEX_HOME if Codex keeps them elsewhere; codexd picks the directory up when it appears",
-            eng.config.codex_home.display()
+            "file watching is {watcher}; results may lag until the next reconcile"
         ));
     }
-    drop(eng);
+    // (Asked of the disk with the lock released.)
+    if !home.is_dir() {
+        response.warnings.push(format!(
+            "{} does not exist (yet): no Codex sessions to show. Set CODEX_HOME if Codex keeps them elsewhere; codexd picks the directory up when it appears",
+            home.display()
+        ));
+    }
     response
-}
-
-/// Every answer from a degraded view says so (daemon-practices §1.2).
-fn watcher_warning(eng: &Engine) -> Option<String> {
-    let w = &eng.health.watcher;
-    w.starts_with("degraded")
-        .then(|| format!("file watching is {w}; results may lag until the next reconcile"))
 }
 
 /// `list` shows what a person started (TUI, IDE, `codex exec`) and said something in.
@@ -74,11 +75,11 @@ fn under(dir: &str, cwd: Option<&str>) -> bool {
 fn list(shared: &Shared, id: u64, p: &ListParams) -> Response {
     let eng = shared.lock();
     let now = now_ms();
-    let policy = eng.config.policy;
+    let policy = eng.config().policy;
     // The common case (`list`, `list --all`, `--limit`) filters and orders on the compact
     // per-thread keys and only builds the threads it prints.
     if p.cwd.is_none() && p.status.is_empty() {
-        let table = &eng.table;
+        let table = eng.table();
         let mut keys: Vec<(i64, &str)> = table
             .keys()
             .filter(|(tid, k)| {
@@ -103,7 +104,7 @@ fn list(shared: &Shared, id: u64, p: &ListParams) -> Response {
         return Response::ok(id, &ListResponse { sessions, total });
     }
     let mut threads: Vec<Thread<'_>> = eng
-        .table
+        .table()
         .threads()
         .filter(|t| p.all || visible_by_default(t))
         .filter(|t| p.cwd.as_deref().is_none_or(|d| under(d, t.record().cwd())))
@@ -178,10 +179,10 @@ fn ambiguous(
 fn show(shared: &Shared, id: u64, query: &str) -> Response {
     let eng = shared.lock();
     let now = now_ms();
-    match eng.table.resolve(query) {
-        Ok(Some(t)) => Response::ok(id, &t.detail(now, eng.config.policy)),
+    match eng.table().resolve(query) {
+        Ok(Some(t)) => Response::ok(id, &t.detail(now, eng.config().policy)),
         Ok(None) => not_found(id, query),
-        Err(matches) => ambiguous(id, query, &matches, now, eng.config.policy),
+        Err(matches) => ambiguous(id, query, &matches, now, eng.config().policy),
     }
 }
 
@@ -195,8 +196,8 @@ fn cleanup(shared: &Shared, id: u64, p: &CleanupParams) -> Response {
     let now = now_ms();
     let (eligible, to_archive, registry) = {
         let eng = shared.lock();
-        let policy = eng.config.policy;
-        let threads = eng.table.threads_newest_first();
+        let policy = eng.config().policy;
+        let threads = eng.table().threads_newest_first();
         let old_enough = |t: &Thread<'_>| {
             p.older_than_secs
                 .is_none_or(|secs| now - t.updated_ms() >= (secs as i64).saturating_mul(1000))
@@ -216,12 +217,12 @@ fn cleanup(shared: &Shared, id: u64, p: &CleanupParams) -> Response {
         (
             eligible,
             to_archive,
-            eng.config.registry.display().to_string(),
+            eng.config().registry.display().to_string(),
         )
     };
     if !p.dry_run && !to_archive.is_empty() {
         let mut eng = shared.lock();
-        if !eng.config.write_registry {
+        if !eng.config().write_registry {
             return Response::error(
                 id,
                 ErrorKind::Busy,
@@ -229,9 +230,8 @@ fn cleanup(shared: &Shared, id: u64, p: &CleanupParams) -> Response {
             );
         }
         for sid in &to_archive {
-            eng.table.set_user_status(sid, Status::Archived, now);
+            eng.set_user_status(sid, Status::Archived, now);
         }
-        eng.refresh_route_index();
     }
     let mut r = Response::ok(
         id,
@@ -253,7 +253,7 @@ fn build(shared: &Shared, id: u64) -> Response {
     let report = shared.full_reconcile(true);
     let (sessions, registry) = {
         let eng = shared.lock();
-        let threads = eng.table.threads_newest_first();
+        let threads = eng.table().threads_newest_first();
         let sessions = threads
             .iter()
             .map(|t| BuildEntry {
@@ -262,7 +262,7 @@ fn build(shared: &Shared, id: u64) -> Response {
                 keywords: t.keywords(),
             })
             .collect();
-        (sessions, eng.config.registry.display().to_string())
+        (sessions, eng.config().registry.display().to_string())
     };
     let mut r = Response::ok(
         id,
@@ -292,21 +292,20 @@ fn set_status(shared: &Shared, id: u64, p: &SetStatusParams) -> Response {
     let now = now_ms();
     let mut r = {
         let mut eng = shared.lock();
-        if !eng.config.write_registry {
+        if !eng.config().write_registry {
             return Response::error(
                 id,
                 ErrorKind::Busy,
                 "another codexd holds the registry lock; set-status needs the daemon",
             );
         }
-        let policy = eng.config.policy;
-        let (tid, previous) = match eng.table.resolve(&p.id) {
+        let policy = eng.config().policy;
+        let (tid, previous) = match eng.table().resolve(&p.id) {
             Ok(Some(t)) => (t.id.to_owned(), t.status(now, policy)),
             Ok(None) => return not_found(id, &p.id),
             Err(matches) => return ambiguous(id, &p.id, &matches, now, policy),
         };
-        eng.table.set_user_status(&tid, p.status, now);
-        eng.refresh_route_index();
+        eng.set_user_status(&tid, p.status, now);
         Response::ok(
             id,
             &SetStatusResponse {
@@ -322,25 +321,26 @@ fn set_status(shared: &Shared, id: u64, p: &SetStatusParams) -> Response {
 
 fn status(shared: &Shared, id: u64) -> Response {
     let eng = shared.lock();
+    let health = eng.health();
     Response::ok(
         id,
         &StatusResponse {
             version: codexd_proto::VERSION.to_owned(),
             protocol: codexd_proto::PROTOCOL_VERSION,
             pid: std::process::id(),
-            uptime_secs: eng.started.elapsed().as_secs(),
-            codex_home: eng.config.codex_home.display().to_string(),
-            socket: eng.config.socket.display().to_string(),
-            registry: eng.config.registry.display().to_string(),
-            sessions: eng.table.thread_count(),
-            files: eng.table.file_count(),
-            watcher: eng.health.watcher.clone(),
-            last_full_scan: eng.health.last_full_scan_ms.map(format_secs),
-            full_scans: eng.health.full_scans,
-            errors: eng.health.errors,
-            last_error: eng.health.last_error.clone(),
-            stage: eng.health.stage.to_owned(),
-            route_index: eng.health.route_index.clone(),
+            uptime_secs: eng.started().elapsed().as_secs(),
+            codex_home: eng.config().codex_home.display().to_string(),
+            socket: eng.config().socket.display().to_string(),
+            registry: eng.config().registry.display().to_string(),
+            sessions: eng.table().thread_count(),
+            files: eng.table().file_count(),
+            watcher: health.watcher.to_string(),
+            last_full_scan: health.last_full_scan_ms.map(format_secs),
+            full_scans: health.full_scans,
+            errors: health.errors,
+            last_error: health.last_error.clone(),
+            stage: health.stage.as_str().to_owned(),
+            route_index: health.route_index.clone(),
             memory_bytes: resident_bytes(),
         },
     )
@@ -380,7 +380,7 @@ fn chain_head(table: &crate::table::Table, id: &str) -> String {
 }
 
 fn candidate(eng: &Engine, hit: &codexd_route::Hit, now: i64) -> Option<Candidate> {
-    let t = eng.table.thread(&hit.key)?;
+    let t = eng.table().thread(&hit.key)?;
     Some(Candidate {
         id: t.id.to_owned(),
         short_id: t.short_id(),
@@ -392,7 +392,7 @@ fn candidate(eng: &Engine, hit: &codexd_route::Hit, now: i64) -> Option<Candidat
         cwd: t.record().cwd().map(str::to_owned),
         git_branch: t.record().meta.git_branch.as_deref().map(str::to_owned),
         last_used: format_secs(t.updated_ms()),
-        status: t.status(now, eng.config.policy),
+        status: t.status(now, eng.config().policy),
         first_prompt: t.first_prompt().map(str::to_owned),
         latest_prompt: (t.prompt_count() > 1)
             .then(|| t.latest_prompt().map(str::to_owned))
@@ -447,15 +447,17 @@ fn search(shared: &Shared, id: u64, p: &SearchParams) -> Response {
         let status_ok = |key: &str| {
             p.status.is_empty()
                 || eng
-                    .table
+                    .table()
                     .thread(key)
-                    .is_some_and(|t| p.status.contains(&t.status(now, eng.config.policy)))
+                    .is_some_and(|t| p.status.contains(&t.status(now, eng.config().policy)))
         };
         let keep =
             |key: &str, same_project: bool| (!p.same_project || same_project) && status_ok(key);
         // Sessions whose title, name or prompts match come before those matched only by
         // what they did (files their tool calls named, Codex's last answer).
-        let (hits, total) = eng.route.search_filtered(&p.query, &opts, limit, &keep);
+        let (hits, total) = eng
+            .route_index()
+            .search_filtered(&p.query, &opts, limit, &keep);
         let out: Vec<Candidate> = hits.iter().filter_map(|h| candidate(eng, h, now)).collect();
         (out, total)
     };
@@ -496,16 +498,16 @@ pub fn route_answer(
             p.include_non_interactive,
         );
         opts.now_unix = now / 1000;
-        let mut routed = eng.route.route(&p.prompt, &opts);
+        let mut routed = eng.route_index().route(&p.prompt, &opts);
         // A chain of continuations/forks is one line of work: every link's evidence goes to
         // its newest link, which is what gets resumed (superseded links are never offered).
         let mut seen = std::collections::HashSet::new();
         routed.candidates.retain_mut(|h| {
-            h.key = chain_head(&eng.table, &h.key);
+            h.key = chain_head(eng.table(), &h.key);
             seen.insert(h.key.clone())
         });
         if let codexd_route::Decision::Resume { key } = &mut routed.decision {
-            *key = chain_head(&eng.table, key);
+            *key = chain_head(eng.table(), key);
         }
         let candidates: Vec<Candidate> = routed
             .candidates

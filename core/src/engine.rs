@@ -4,12 +4,15 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
+use codexd_proto::Status;
+use rayon::prelude::*;
+
 use crate::registry;
-use crate::scan::{self, ScanReport};
-use crate::table::{StatusPolicy, Table, now_ms};
+use crate::scan::{self, ScanProgress, ScanReport};
+use crate::table::{StatusPolicy, Table, UserState, now_ms};
 
 /// Everything the engine needs to know about its environment.
 #[derive(Clone, Debug)]
@@ -48,34 +51,108 @@ impl Config {
     }
 }
 
-/// Health counters reported by `status`.
-#[derive(Debug, Default)]
-pub struct Health {
-    pub full_scans: u64,
-    pub last_full_scan_ms: Option<i64>,
-    pub errors: u64,
-    pub last_error: Option<String>,
-    /// Paths already warned about, so a broken file is logged once, not on every scan.
-    warned: HashSet<PathBuf>,
-    pub watcher: String,
-    /// Start-up progress: `scanning`, `indexing`, then `ready`.
-    pub stage: &'static str,
-    /// How the route index was last built (from the cache or rebuilt, and how long it took).
-    pub route_index: Option<String>,
+/// Start-up progress, as `status` reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// The first scan of CODEX_HOME is running.
+    Scanning,
+    /// The table is ready (`list`, `show`); the route index is being built.
+    Indexing,
+    /// Everything answers.
+    Ready,
+    /// The client's in-process fallback: one scan, then ready.
+    DirectScan,
 }
 
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Scanning => "scanning",
+            Stage::Indexing => "indexing",
+            Stage::Ready => "ready",
+            Stage::DirectScan => "ready (direct scan)",
+        }
+    }
+}
+
+/// What keeps the table up to date with the disk, as `status` reports it. Answers from a
+/// degraded view carry a warning.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WatchState {
+    Starting,
+    Watching,
+    WaitingForHome,
+    /// The inotify watch limit was reached: only the periodic reconcile notices changes.
+    WatchLimit,
+    /// The watcher failed and is being re-armed.
+    Failed(String),
+    /// The client's fallback: one scan, no watching.
+    DirectScan,
+}
+
+impl WatchState {
+    pub fn degraded(&self) -> bool {
+        matches!(self, WatchState::WatchLimit | WatchState::Failed(_))
+    }
+}
+
+impl std::fmt::Display for WatchState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WatchState::Starting => f.write_str("starting"),
+            WatchState::Watching => f.write_str("watching"),
+            WatchState::WaitingForHome => f.write_str("waiting for CODEX_HOME"),
+            WatchState::WatchLimit => f.write_str(
+                "degraded: inotify watch limit reached (raise fs.inotify.max_user_watches); relying on periodic reconcile",
+            ),
+            WatchState::Failed(e) => write!(f, "degraded: {e}"),
+            WatchState::DirectScan => f.write_str("not watching (direct scan by codexd-client)"),
+        }
+    }
+}
+
+/// Health counters reported by `status` (read by `commands`; written only through the
+/// engine's methods).
+#[derive(Debug)]
+pub(crate) struct Health {
+    pub(crate) full_scans: u64,
+    pub(crate) last_full_scan_ms: Option<i64>,
+    pub(crate) errors: u64,
+    pub(crate) last_error: Option<String>,
+    /// Paths already warned about, so a broken file is logged once, not on every scan.
+    warned: HashSet<PathBuf>,
+    pub(crate) watcher: WatchState,
+    pub(crate) stage: Stage,
+    /// How the route index was last built (from the cache or rebuilt, and how long it took).
+    pub(crate) route_index: Option<String>,
+}
+
+/// Where the route index stands relative to the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum IndexState {
+    /// Never built (the daemon's first scan fills the table first): changes stay queued.
+    NotBuilt,
+    /// A full build runs off the lock: changes stay queued and are applied when it lands.
+    Building,
+    /// Every table change is applied as it is committed.
+    Current,
+}
+
+/// The state behind the lock: the table, the route index that follows it, configuration and
+/// health. Fields are private: every change goes through a method, and every method that
+/// changes the table brings the route index up to date before it returns (invariant
+/// "index follows table", ARCHITECTURE.md).
 pub struct Engine {
-    pub config: Config,
-    pub table: Table,
-    pub route: codexd_route::Index,
-    pub health: Health,
-    pub started: Instant,
-    /// A full index rebuild is running outside the lock; incremental updates wait for it.
-    index_building: bool,
+    config: Config,
+    table: Table,
+    route: codexd_route::Index,
+    index_state: IndexState,
+    health: Health,
+    started: Instant,
     /// Files read by the running scan (shared with the scanner's threads and the server).
-    pub scan_progress: std::sync::Arc<crate::scan::ScanProgress>,
-    /// cwd → enclosing git work tree, looked up once per directory (sessions share a few).
-    git_roots: std::collections::HashMap<String, Option<String>>,
+    scan_progress: Arc<ScanProgress>,
+    /// cwd → enclosing git work tree (own lock: filled off the engine lock).
+    git_roots: Arc<GitRoots>,
 }
 
 impl Engine {
@@ -84,20 +161,57 @@ impl Engine {
             config,
             table: Table::default(),
             route: codexd_route::Index::default(),
+            index_state: IndexState::NotBuilt,
             health: Health {
-                watcher: "starting".to_owned(),
-                stage: "scanning",
-                ..Health::default()
+                full_scans: 0,
+                last_full_scan_ms: None,
+                errors: 0,
+                last_error: None,
+                warned: HashSet::new(),
+                watcher: WatchState::Starting,
+                stage: Stage::Scanning,
+                route_index: None,
             },
             started: Instant::now(),
-            git_roots: Default::default(),
-            index_building: false,
             scan_progress: Default::default(),
+            git_roots: Default::default(),
         }
     }
 
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn table(&self) -> &Table {
+        &self.table
+    }
+
+    pub fn route_index(&self) -> &codexd_route::Index {
+        &self.route
+    }
+
+    pub(crate) fn health(&self) -> &Health {
+        &self.health
+    }
+
+    pub(crate) fn started(&self) -> Instant {
+        self.started
+    }
+
+    /// User-owned state from the registry (at start).
+    pub fn set_user_states(&mut self, user: std::collections::HashMap<String, UserState>) {
+        self.table.set_user_states(user);
+        self.refresh_route_index();
+    }
+
+    /// Record a status the person set (`set-status`, `cleanup`).
+    pub(crate) fn set_user_status(&mut self, id: &str, status: Status, now_ms: i64) {
+        self.table.set_user_status(id, status, now_ms);
+        self.refresh_route_index();
+    }
+
     /// Record an error reading a file; warn once per path.
-    pub fn note_file_error(&mut self, path: &Path, e: &std::io::Error) {
+    fn note_file_error(&mut self, path: &Path, e: &std::io::Error) {
         self.note_error(format!("{}: {e}", path.display()));
         if self.health.warned.insert(path.to_owned()) {
             tracing::warn!(path = %path.display(), error = %e, "cannot read rollout; skipping it");
@@ -111,30 +225,30 @@ impl Engine {
         self.health.last_error = Some(message);
     }
 
-    /// Bring the route index up to date with the threads the table changed. While a full
-    /// rebuild runs off the lock (`Shared::rebuild_route_index`), changes are left queued.
-    pub fn refresh_route_index(&mut self) {
-        if self.index_building {
+    /// Bring the route index up to date with the threads the table changed. Before the first
+    /// build and while a full build runs off the lock, changes are left queued.
+    fn refresh_route_index(&mut self) {
+        if self.index_state != IndexState::Current {
             return;
         }
         let changed = self.table.take_changed();
         for id in changed {
             match self.route_doc(&id) {
-                Some(doc) => doc.apply(&mut self.route),
+                Some(mut doc) => {
+                    doc.resolve(&self.git_roots);
+                    doc.apply(&mut self.route);
+                }
                 None => self.route.remove(&id),
             }
         }
     }
 
-    /// What the route index needs of one thread, owned (so an index can be built unlocked).
-    fn route_doc(&mut self, id: &str) -> Option<RouteDoc> {
+    /// What the route index needs of one thread, owned (so an index can be built unlocked);
+    /// its git root and fingerprint are filled in by [`RouteDoc::resolve`].
+    fn route_doc(&self, id: &str) -> Option<RouteDoc> {
         let t = self.table.thread(id)?;
         let r = t.record();
-        let cwd = r.cwd().map(str::to_owned);
-        let git_root = cwd
-            .as_deref()
-            .and_then(|c| git_root(&mut self.git_roots, c));
-        let mut doc = RouteDoc {
+        Some(RouteDoc {
             id: id.to_owned(),
             name: t.title_name().map(str::to_owned),
             first_prompt: t.first_prompt().map(str::to_owned),
@@ -146,13 +260,11 @@ impl Engine {
                 updated_unix: t.updated_ms() / 1000,
                 archived: t.archived(),
                 non_interactive: !t.user_started(),
-                cwd,
-                git_root,
+                cwd: r.cwd().map(str::to_owned),
+                git_root: None,
                 fingerprint: 0,
             },
-        };
-        doc.meta.fingerprint = doc.fingerprint();
-        Some(doc)
+        })
     }
 }
 
@@ -174,6 +286,13 @@ struct RouteDoc {
 }
 
 impl RouteDoc {
+    /// Fill in the git root (from `roots`: looked up, or found on disk the first time a
+    /// directory is seen) and the fingerprint of the finished document.
+    fn resolve(&mut self, roots: &GitRoots) {
+        self.meta.git_root = self.meta.cwd.as_deref().and_then(|c| roots.get(c));
+        self.meta.fingerprint = self.fingerprint();
+    }
+
     /// A hash of everything the index takes from this thread: equal fingerprints mean the
     /// indexed document is still right (how a cached index is checked at start).
     fn fingerprint(&self) -> u64 {
@@ -218,65 +337,70 @@ impl RouteDoc {
     }
 }
 
-/// Tokenize documents on all cores, keeping their order.
-fn prepare_all(docs: Vec<RouteDoc>) -> Vec<(RouteDoc, codexd_route::Prepared)> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .max(1);
-    let chunk = docs.len().div_ceil(threads).max(1);
-    let mut docs = docs;
-    let mut chunks: Vec<Vec<RouteDoc>> = Vec::new();
-    while docs.len() > chunk {
-        let rest = docs.split_off(chunk);
-        chunks.push(docs);
-        docs = rest;
-    }
-    chunks.push(docs);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|part| {
-                s.spawn(move || {
-                    let mut tokenizer = codexd_route::Tokenizer::new();
-                    part.into_iter()
-                        .map(|d| {
-                            let p =
-                                codexd_route::Prepared::with(&mut tokenizer, &d.fields(), &d.meta);
-                            (d, p)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
+/// Resolve and tokenize documents on all cores, keeping their order (rayon's `map_init`: one
+/// tokenizer per worker).
+fn prepare_all(docs: Vec<RouteDoc>, roots: &GitRoots) -> Vec<(RouteDoc, codexd_route::Prepared)> {
+    docs.into_par_iter()
+        .map_init(codexd_route::Tokenizer::new, |tokenizer, mut d| {
+            d.resolve(roots);
+            let p = codexd_route::Prepared::with(tokenizer, &d.fields(), &d.meta);
+            (d, p)
+        })
+        .collect()
 }
 
-/// The nearest ancestor of `cwd` (inclusive) holding `.git`, so a prompt from `repo/web` finds
-/// sessions started in `repo/server`. Directories that no longer exist simply have none.
-fn git_root(
-    cache: &mut std::collections::HashMap<String, Option<String>>,
-    cwd: &str,
-) -> Option<String> {
-    if let Some(hit) = cache.get(cwd) {
-        return hit.clone();
+/// cwd → the nearest ancestor (inclusive) holding `.git`, so a prompt from `repo/web` finds
+/// sessions started in `repo/server`; looked up once per directory (sessions share a few).
+/// Directories that no longer exist simply have none. Its own lock, so that the disk is asked
+/// off the engine lock ([`GitRoots::learn`] after a scan reads, before it commits).
+#[derive(Debug, Default)]
+struct GitRoots(Mutex<std::collections::HashMap<String, Option<String>>>);
+
+impl GitRoots {
+    fn get(&self, cwd: &str) -> Option<String> {
+        let mut known = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(hit) = known.get(cwd) {
+            return hit.clone();
+        }
+        let root = find_git_root(cwd);
+        known.insert(cwd.to_owned(), root.clone());
+        root
     }
-    let root = Path::new(cwd)
+
+    /// Look up the directories not seen before (file IO: call without the engine lock).
+    fn learn<'a>(&self, cwds: impl Iterator<Item = &'a str>) {
+        let new: Vec<&str> = {
+            let known = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut new: Vec<&str> = cwds.filter(|c| !known.contains_key(*c)).collect();
+            new.sort_unstable();
+            new.dedup();
+            new
+        };
+        let found: Vec<(String, Option<String>)> = new
+            .into_iter()
+            .map(|c| (c.to_owned(), find_git_root(c)))
+            .collect();
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend(found);
+    }
+}
+
+fn find_git_root(cwd: &str) -> Option<String> {
+    Path::new(cwd)
         .ancestors()
         .take(16)
         .find(|d| d.join(".git").exists())
         .filter(|d| d.parent().is_some())
-        .map(|d| d.display().to_string());
-    cache.insert(cwd.to_owned(), root.clone());
-    root
+        .map(|d| d.display().to_string())
 }
 
-/// The engine plus the lock that serialises reconciles (the table has one writer at a time).
+/// The engine behind its lock, and the operations on it. The lock is private: callers outside
+/// this crate read through [`Shared::read`] and change state through the methods here.
 pub struct Shared {
-    pub engine: Mutex<Engine>,
+    engine: Mutex<Engine>,
+    /// The table has one writer at a time: every reconcile holds this.
     reconcile_lock: Mutex<()>,
     /// Hash of the registry as last written, to skip identical rewrites.
     last_registry: Mutex<Option<u64>>,
@@ -291,8 +415,46 @@ impl Shared {
         }
     }
 
-    pub fn lock(&self) -> std::sync::MutexGuard<'_, Engine> {
-        self.engine.lock().unwrap_or_else(|e| e.into_inner())
+    /// The engine, locked: for this crate's commands, which read and change it in one hold.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Engine> {
+        self.engine.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Read the engine under its lock (keep `f` short and free of IO: requests wait for it).
+    pub fn read<R>(&self, f: impl FnOnce(&Engine) -> R) -> R {
+        f(&self.lock())
+    }
+
+    pub fn config(&self) -> Config {
+        self.lock().config.clone()
+    }
+
+    /// The counters of the running scan (atomics: read without the lock).
+    pub fn scan_progress(&self) -> Arc<ScanProgress> {
+        self.lock().scan_progress.clone()
+    }
+
+    pub fn set_stage(&self, stage: Stage) {
+        self.lock().health.stage = stage;
+    }
+
+    /// The route index is built: say how, and that every request answers now.
+    pub fn set_ready(&self, how_indexed: String) {
+        let mut eng = self.lock();
+        eng.health.stage = Stage::Ready;
+        eng.health.route_index = Some(how_indexed);
+    }
+
+    pub fn set_watcher(&self, watcher: WatchState) {
+        let mut eng = self.lock();
+        if eng.health.watcher != watcher {
+            tracing::info!(watcher = %watcher, "watcher state");
+            eng.health.watcher = watcher;
+        }
+    }
+
+    pub fn note_error(&self, message: String) {
+        self.lock().note_error(message);
     }
 
     /// Probe which threads are open in a Codex process (off the lock) and tell the table.
@@ -302,10 +464,33 @@ impl Shared {
         self.lock().table.set_live(live);
     }
 
-    /// Reconcile everything with the disk (`force`: re-parse every file, as `build` does).
+    /// Reconcile everything with the disk (`force`: re-parse every file, as `build` does),
+    /// and bring the route index up to date (building it, the first time).
     pub fn full_reconcile(&self, force: bool) -> ScanReport {
+        let report = self.reconcile_table_with(force);
+        if self.lock().index_state == IndexState::NotBuilt {
+            self.rebuild_route_index();
+        }
+        report
+    }
+
+    /// Reconcile the table only (the daemon's first scan: the index is built separately so
+    /// `list` and `show` answer while it builds).
+    pub fn reconcile_table(&self) -> ScanReport {
+        self.reconcile_table_with(false)
+    }
+
+    fn reconcile_table_with(&self, force: bool) -> ScanReport {
+        let home = self.lock().config.codex_home.clone();
         let _one_writer = self.one_writer();
-        let report = self.scan_all(force);
+        let report = self.reconcile(scan::look_full(&home), force);
+        let mut eng = self.lock();
+        eng.health.full_scans += 1;
+        eng.health.last_full_scan_ms = Some(now_ms());
+        drop(eng);
+        for e in &report.errors {
+            tracing::debug!(error = %e, "scan");
+        }
         tracing::debug!(
             files = report.files_seen,
             read = report.files_read,
@@ -313,15 +498,44 @@ impl Shared {
             force,
             "full reconcile"
         );
-        self.lock().refresh_route_index();
         report
     }
 
-    /// Reconcile the table only (the daemon's first scan: the index is rebuilt separately so
-    /// `list` and `show` answer while it builds).
-    pub fn reconcile_table(&self) -> ScanReport {
-        let _one_writer = self.one_writer();
-        self.scan_all(false)
+    /// Reconcile specific paths (watcher events); a full reconcile when needed.
+    pub fn reconcile_paths(&self, paths: &[PathBuf]) -> ScanReport {
+        let home = self.lock().config.codex_home.clone();
+        let look = {
+            let _one_writer = self.one_writer();
+            scan::look_paths(&home, paths).map(|look| self.reconcile(look, false))
+        };
+        look.unwrap_or_else(|| self.full_reconcile(false))
+    }
+
+    /// The reconcile protocol (`scan.rs` has the phases): look without the lock, plan under
+    /// it, read without it, commit under it. Caller holds `one_writer`.
+    fn reconcile(&self, look: scan::Look, force: bool) -> ScanReport {
+        let full = look.full;
+        let (plan, progress) = {
+            let mut eng = self.lock();
+            let plan = look.plan(&mut eng.table, force);
+            eng.refresh_route_index();
+            (plan, eng.scan_progress.clone())
+        };
+        let (results, mut report) = scan::read(plan, &progress);
+        if !results.is_empty() {
+            let roots = self.lock().git_roots.clone();
+            roots.learn(results.iter().filter_map(scan::JobResult::cwd));
+            let mut eng = self.lock();
+            for (path, e) in scan::commit(&mut eng.table, results, &mut report) {
+                eng.note_file_error(&path, &e);
+            }
+            eng.refresh_route_index();
+        }
+        if full {
+            // Metadata of sessions that were removed or rewritten may have been the last users.
+            crate::atom::purge();
+        }
+        report
     }
 
     /// Work through `ids` taking the engine lock for `per_lock` of them at a time, so that a
@@ -332,40 +546,29 @@ impl Shared {
         }
     }
 
-    /// The table has one writer at a time: every reconcile holds this.
-    fn one_writer(&self) -> std::sync::MutexGuard<'_, ()> {
+    fn one_writer(&self) -> MutexGuard<'_, ()> {
         self.reconcile_lock
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// A full reconcile of the table, counted in the health report. Caller holds `one_writer`.
-    fn scan_all(&self, force: bool) -> ScanReport {
-        let report = scan::reconcile_full(&self.engine, force);
-        let mut eng = self.lock();
-        eng.health.full_scans += 1;
-        eng.health.last_full_scan_ms = Some(now_ms());
-        for e in &report.errors {
-            tracing::debug!(error = %e, "scan");
-        }
-        report
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Build the whole route index without holding the engine lock (hundreds of ms at 10k
     /// sessions), then swap it in and apply whatever changed meanwhile.
     pub fn rebuild_route_index(&self) {
-        let t0 = std::time::Instant::now();
-        let docs: Vec<RouteDoc> = {
+        let t0 = Instant::now();
+        let (docs, roots) = {
             let mut eng = self.lock();
-            eng.index_building = true;
+            eng.index_state = IndexState::Building;
             eng.table.take_changed();
             let ids = eng.table.thread_ids();
-            ids.iter().filter_map(|id| eng.route_doc(id)).collect()
+            let docs: Vec<RouteDoc> = ids.iter().filter_map(|id| eng.route_doc(id)).collect();
+            (docs, eng.git_roots.clone())
         };
+        roots.learn(docs.iter().filter_map(|d| d.meta.cwd.as_deref()));
         // Tokenizing is the expensive, index-free half: do it on every core, insert on one.
-        let t1 = std::time::Instant::now();
-        let prepared = prepare_all(docs);
-        let t2 = std::time::Instant::now();
+        let t1 = Instant::now();
+        let prepared = prepare_all(docs, &roots);
+        let t2 = Instant::now();
         let mut index = codexd_route::Index::default();
         index.upsert_many(prepared.into_iter().map(|(doc, p)| (doc.id, p, doc.meta)));
         index.shrink_to_fit();
@@ -377,9 +580,8 @@ impl Shared {
         );
         let mut eng = self.lock();
         eng.route = index;
-        eng.index_building = false;
+        eng.index_state = IndexState::Current;
         eng.refresh_route_index();
-        drop(eng);
     }
 
     /// Save the warm-start cache, if configured.
@@ -402,7 +604,7 @@ impl Shared {
         let route = {
             let eng = self.lock();
             let t = Instant::now();
-            let bytes = (!eng.index_building).then(|| eng.route.to_bytes());
+            let bytes = (eng.index_state == IndexState::Current).then(|| eng.route.to_bytes());
             tracing::debug!(
                 ms = t.elapsed().as_millis() as u64,
                 "route index serialised (engine locked)"
@@ -452,13 +654,18 @@ impl Shared {
         };
         let mut guard = self.lock();
         let eng = &mut *guard;
-        if eng.index_building {
+        if eng.index_state == IndexState::Building {
             return false;
         }
         let ids = eng.table.thread_ids();
+        let roots = eng.git_roots.clone();
         let stale: Vec<RouteDoc> = ids
             .iter()
             .filter_map(|id| eng.route_doc(id))
+            .map(|mut doc| {
+                doc.resolve(&roots);
+                doc
+            })
             .filter(|doc| index.fingerprint(&doc.id) != Some(doc.meta.fingerprint))
             .collect();
         // Re-indexing runs under the lock: beyond a few hundred, a rebuild off the lock is
@@ -473,6 +680,7 @@ impl Shared {
             .collect();
         eng.table.take_changed();
         eng.route = index;
+        eng.index_state = IndexState::Current;
         for k in &gone {
             eng.route.remove(k);
         }
@@ -489,39 +697,31 @@ impl Shared {
     }
 
     /// Seed the table from the warm-start cache; the next reconcile verifies every entry.
+    /// The file is read and parsed off the lock (`status` answers meanwhile).
     pub fn load_cache(&self) -> usize {
-        let mut eng = self.lock();
-        let Some(path) = eng.config.cache.clone() else {
-            return 0;
+        let (path, home, roots) = {
+            let eng = self.lock();
+            let Some(path) = eng.config.cache.clone() else {
+                return 0;
+            };
+            (path, eng.config.codex_home.clone(), eng.git_roots.clone())
         };
-        let t0 = std::time::Instant::now();
-        let entries = crate::cache::load(&path, &eng.config.codex_home);
-        let t1 = std::time::Instant::now();
+        let t0 = Instant::now();
+        let entries = crate::cache::load(&path, &home);
+        roots.learn(entries.iter().filter_map(|(_, e)| e.parsed.record.cwd()));
+        let t1 = Instant::now();
         let n = entries.len();
+        let mut eng = self.lock();
         for (p, e) in entries {
             eng.table.upsert_file(p, e);
         }
+        eng.refresh_route_index();
         tracing::debug!(
             parse_ms = (t1 - t0).as_millis() as u64,
             insert_ms = t1.elapsed().as_millis() as u64,
             "cache loaded"
         );
         n
-    }
-
-    /// Reconcile specific paths; falls back to a full reconcile when needed.
-    pub fn reconcile_paths(&self, paths: &[PathBuf]) -> ScanReport {
-        let report = {
-            let _one_writer = self.one_writer();
-            scan::reconcile_paths(&self.engine, paths)
-        };
-        match report {
-            Some(r) => {
-                self.lock().refresh_route_index();
-                r
-            }
-            None => self.full_reconcile(false),
-        }
     }
 
     /// Write the registry if its contents changed. Errors are logged and counted, and the

@@ -1,23 +1,29 @@
 //! Reconciling the table with the disk: the only code that turns paths into table changes.
 //!
-//! Events are hints; this is the truth. Each reconcile runs in three phases so the table lock
-//! is never held during IO: (1) look at the disk (discover, stat) without the lock, (2) under
-//! the lock, decide which files are new, changed or gone and clone their previous state,
-//! (3) read the changed files in parallel without the lock, then commit under it. Reconciles
-//! themselves are serialised by the caller (one indexer), so phase 2's view is still valid in
-//! phase 3.
+//! Events are hints; this is the truth. A reconcile runs in phases so that the table lock is
+//! never held during IO, and this module never sees the lock: the engine
+//! (`engine.rs`, `Shared::reconcile`) calls each phase with what it needs.
+//! 1. [`look_full`] / [`look_paths`] — look at the disk (discover, stat, the session index);
+//!    no table.
+//! 2. [`Look::plan`] — with the table (`&mut Table`, under the lock): drop files that are gone,
+//!    apply the names, and decide which files need reading, cloning their previous state.
+//! 3. [`read`] — read those files on all cores; no table.
+//! 4. [`commit`] — with the table (`&mut Table`, under the lock): store what was read.
+//!
+//! Reconciles are serialised by the engine (one writer), so phase 2's view is still valid in
+//! phase 4.
 
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
 
 use crate::discover::{self, Found, PathKind};
-use crate::engine::Engine;
 use crate::rollout::{FileState, ParsedFile, ReadOutcome, read_rollout};
 use crate::session_index;
-use crate::table::FileEntry;
+use crate::table::{FileEntry, Table};
 
 /// What a reconcile did.
 #[derive(Debug, Default, Clone)]
@@ -29,66 +35,91 @@ pub struct ScanReport {
     pub errors: Vec<String>,
 }
 
+/// Phase 1's findings: what is on disk, before the table is consulted.
+pub(crate) struct Look {
+    stats: Vec<(Found, Option<FileState>)>,
+    gone: Gone,
+    /// The session index, when it was (re-)read.
+    names: Option<HashMap<String, String>>,
+    report: ScanReport,
+    /// A full look: the caller purges the metadata atoms no session uses any more.
+    pub(crate) full: bool,
+}
+
+/// Which table entries the disk no longer has.
+enum Gone {
+    /// Everything not seen by a full discovery.
+    AllBut(HashSet<PathBuf>),
+    /// These files, and everything under these directories.
+    Listed {
+        files: Vec<PathBuf>,
+        dirs: Vec<PathBuf>,
+    },
+}
+
+/// Phase 2's decision: the files to read, and the report so far.
+pub(crate) struct Plan {
+    jobs: Vec<Job>,
+    pub(crate) report: ScanReport,
+}
+
 struct Job {
     found: Found,
     prev: Option<ParsedFile>,
 }
 
+/// Phase 3's result for one file.
 #[allow(clippy::large_enum_variant)] // consumed right after it is produced
-enum JobResult {
+pub(crate) enum JobResult {
     Updated(PathBuf, FileEntry, u64),
     Unchanged,
     Gone(PathBuf),
     Failed(PathBuf, io::Error),
 }
 
-/// Full reconcile: everything on disk against everything in the table. With `force`, every
-/// file is re-parsed from its first byte (`build`); otherwise unchanged files are skipped.
-pub fn reconcile_full(engine: &Mutex<Engine>, force: bool) -> ScanReport {
-    let home = codex_home(engine);
-    let discovery = discover::discover(&home);
+impl JobResult {
+    /// The working directory of a session just read (the engine resolves its git root before
+    /// it takes the lock).
+    pub(crate) fn cwd(&self) -> Option<&str> {
+        match self {
+            JobResult::Updated(_, entry, _) => entry.parsed.record.cwd(),
+            _ => None,
+        }
+    }
+}
+
+/// Full look: everything under CODEX_HOME.
+pub(crate) fn look_full(home: &Path) -> Look {
+    let discovery = discover::discover(home);
     let mut report = ScanReport {
         files_seen: discovery.files.len(),
         errors: discovery.errors,
         ..ScanReport::default()
     };
     let seen: HashSet<PathBuf> = discovery.files.iter().map(|f| f.path.clone()).collect();
-    let stats = stat_all(discovery.files);
-    let jobs = {
-        let mut eng = engine.lock().unwrap_or_else(|e| e.into_inner());
-        let gone: Vec<PathBuf> = eng
-            .table
-            .paths()
-            .filter(|p| !seen.contains(*p))
-            .map(Path::to_path_buf)
-            .collect();
-        for p in &gone {
-            eng.table.remove_file(p);
-        }
-        report.files_removed += gone.len();
-        plan(&eng, stats, force)
-    };
-    reload_names(engine, &home, &mut report);
-    run_jobs(engine, jobs, &mut report);
-    // Metadata of sessions that were removed or rewritten may have been the last users.
-    crate::atom::purge();
-    report
+    let names = load_names(home, &mut report);
+    Look {
+        stats: stat_all(discovery.files),
+        gone: Gone::AllBut(seen),
+        names,
+        report,
+        full: true,
+    }
 }
 
-/// Reconcile just these paths (from watcher events): files, directories, the session index.
-/// Returns `None` when a path needs a full reconcile instead (CODEX_HOME itself changed).
-pub fn reconcile_paths(engine: &Mutex<Engine>, paths: &[PathBuf]) -> Option<ScanReport> {
-    let home = codex_home(engine);
+/// Look at just these paths (from watcher events): files, directories, the session index.
+/// Returns `None` when a path needs a full look instead (CODEX_HOME itself changed).
+pub(crate) fn look_paths(home: &Path, paths: &[PathBuf]) -> Option<Look> {
     let mut report = ScanReport::default();
     let mut found: Vec<Found> = Vec::new();
-    let mut removed_files: Vec<PathBuf> = Vec::new();
-    let mut removed_dirs: Vec<PathBuf> = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut dirs: Vec<PathBuf> = Vec::new();
     let mut names_dirty = false;
     for path in paths {
-        if path == &home {
+        if path == home {
             return None;
         }
-        match discover::classify(&home, path) {
+        match discover::classify(home, path) {
             PathKind::Rollout { name, archived } => match std::fs::metadata(path) {
                 Ok(m) if m.is_file() => found.push(Found {
                     path: path.clone(),
@@ -96,7 +127,7 @@ pub fn reconcile_paths(engine: &Mutex<Engine>, paths: &[PathBuf]) -> Option<Scan
                     archived,
                 }),
                 Ok(m) if m.is_dir() => found.extend(discover::discover_dir(path, archived).files),
-                _ => removed_files.push(path.clone()),
+                _ => files.push(path.clone()),
             },
             PathKind::SessionDir { archived } => match std::fs::metadata(path) {
                 // A new (or moved-in) directory: files written into it before its watch
@@ -106,46 +137,36 @@ pub fn reconcile_paths(engine: &Mutex<Engine>, paths: &[PathBuf]) -> Option<Scan
                     report.errors.extend(d.errors);
                     found.extend(d.files);
                 }
-                _ => removed_dirs.push(path.clone()),
+                _ => dirs.push(path.clone()),
             },
             PathKind::SessionIndex => names_dirty = true,
             PathKind::Other => {}
         }
     }
     report.files_seen = found.len();
-    let stats = stat_all(found);
-    let jobs = {
-        let mut eng = engine.lock().unwrap_or_else(|e| e.into_inner());
-        for p in &removed_files {
-            report.files_removed += usize::from(eng.table.remove_file(p));
-        }
-        for d in &removed_dirs {
-            report.files_removed += eng.table.remove_under(d);
-        }
-        plan(&eng, stats, false)
+    let names = if names_dirty {
+        load_names(home, &mut report)
+    } else {
+        None
     };
-    if names_dirty {
-        reload_names(engine, &home, &mut report);
-    }
-    run_jobs(engine, jobs, &mut report);
-    Some(report)
+    Some(Look {
+        stats: stat_all(found),
+        gone: Gone::Listed { files, dirs },
+        names,
+        report,
+        full: false,
+    })
 }
 
-fn codex_home(engine: &Mutex<Engine>) -> PathBuf {
-    let eng = engine.lock().unwrap_or_else(|e| e.into_inner());
-    eng.config.codex_home.clone()
-}
-
-fn reload_names(engine: &Mutex<Engine>, home: &Path, report: &mut ScanReport) {
+fn load_names(home: &Path, report: &mut ScanReport) -> Option<HashMap<String, String>> {
     match session_index::load(&home.join(discover::SESSION_INDEX)) {
-        Ok(names) => engine
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .table
-            .set_names(names),
-        Err(e) => report
-            .errors
-            .push(format!("{}: {e}", discover::SESSION_INDEX)),
+        Ok(names) => Some(names),
+        Err(e) => {
+            report
+                .errors
+                .push(format!("{}: {e}", discover::SESSION_INDEX));
+            None
+        }
     }
 }
 
@@ -161,22 +182,56 @@ fn stat_all(found: Vec<Found>) -> Vec<(Found, Option<FileState>)> {
         .collect()
 }
 
-/// Under the lock: which files need reading, with their previous state.
-fn plan(eng: &Engine, stats: Vec<(Found, Option<FileState>)>, force: bool) -> Vec<Job> {
-    let mut jobs = Vec::new();
-    for (found, st) in stats {
-        let prev = eng.table.file(&found.path).filter(|_| !force);
-        if let (Some(prev), Some(st)) = (prev, st.as_ref())
-            && prev.parsed.state.unchanged(st)
-        {
-            continue;
+impl Look {
+    /// Under the lock: drop what is gone, apply the names, and pick the files that need
+    /// reading (all of them with `force`, as `build` asks), with their previous state.
+    pub(crate) fn plan(self, table: &mut Table, force: bool) -> Plan {
+        let Look {
+            stats,
+            gone,
+            names,
+            mut report,
+            full: _,
+        } = self;
+        match gone {
+            Gone::AllBut(seen) => {
+                let gone: Vec<PathBuf> = table
+                    .paths()
+                    .filter(|p| !seen.contains(*p))
+                    .map(Path::to_path_buf)
+                    .collect();
+                for p in &gone {
+                    table.remove_file(p);
+                }
+                report.files_removed += gone.len();
+            }
+            Gone::Listed { files, dirs } => {
+                for p in &files {
+                    report.files_removed += usize::from(table.remove_file(p));
+                }
+                for d in &dirs {
+                    report.files_removed += table.remove_under(d);
+                }
+            }
         }
-        jobs.push(Job {
-            prev: prev.map(|p| p.parsed.clone()),
-            found,
-        });
+        if let Some(names) = names {
+            table.set_names(names);
+        }
+        let mut jobs = Vec::new();
+        for (found, st) in stats {
+            let prev = table.file(&found.path).filter(|_| !force);
+            if let (Some(prev), Some(st)) = (prev, st.as_ref())
+                && prev.parsed.state.unchanged(st)
+            {
+                continue;
+            }
+            jobs.push(Job {
+                prev: prev.map(|p| p.parsed.clone()),
+                found,
+            });
+        }
+        Plan { jobs, report }
     }
-    jobs
 }
 
 /// How far the files of the running scan have been read: what `build` reports to clients while
@@ -220,79 +275,24 @@ impl ScanProgress {
     }
 }
 
-/// Read the jobs on all cores, then commit.
-fn run_jobs(engine: &Mutex<Engine>, jobs: Vec<Job>, report: &mut ScanReport) {
+/// Phase 3, without the table: read the planned files on all cores (big and small files mix,
+/// so rayon's work stealing keeps every core busy to the end), in the plan's order.
+pub(crate) fn read(plan: Plan, progress: &ScanProgress) -> (Vec<JobResult>, ScanReport) {
+    let Plan { jobs, report } = plan;
     if jobs.is_empty() {
-        return;
+        return (Vec::new(), report);
     }
-    let progress = engine
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .scan_progress
-        .clone();
     progress.start(jobs.len());
-    let results = read_parallel(jobs, &progress);
-    let mut eng = engine.lock().unwrap_or_else(|e| e.into_inner());
-    for r in results {
-        match r {
-            JobResult::Updated(path, entry, bytes) => {
-                report.files_read += 1;
-                report.bytes_read += bytes;
-                eng.table.upsert_file(path, entry);
-            }
-            JobResult::Unchanged => {}
-            JobResult::Gone(path) => {
-                report.files_removed += usize::from(eng.table.remove_file(&path));
-            }
-            JobResult::Failed(path, e) => {
-                eng.note_file_error(&path, &e);
-                report.errors.push(format!("{}: {e}", path.display()));
-            }
-        }
-    }
+    let results = jobs
+        .into_par_iter()
+        .map(|job| {
+            let r = read_job(job);
+            progress.advance();
+            r
+        })
+        .collect();
     progress.finish();
-}
-
-fn read_parallel(jobs: Vec<Job>, progress: &ScanProgress) -> Vec<JobResult> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len().max(1));
-    let read = |job| {
-        let r = read_job(job);
-        progress.advance();
-        r
-    };
-    if threads <= 1 {
-        return jobs.into_iter().map(read).collect();
-    }
-    // Work-stealing by index: big and small files mix, so static splitting would leave a core
-    // idle at the end.
-    let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<Job>>> = jobs.into_iter().map(|j| Mutex::new(Some(j))).collect();
-    let mut results: Vec<JobResult> = Vec::with_capacity(slots.len());
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(slot) = slots.get(i) else { break };
-                        if let Some(job) = slot.lock().unwrap_or_else(|e| e.into_inner()).take() {
-                            out.push(read(job));
-                        }
-                    }
-                    out
-                })
-            })
-            .collect();
-        for h in handles {
-            if let Ok(mut out) = h.join() {
-                results.append(&mut out);
-            }
-        }
-    });
-    results
+    (results, report)
 }
 
 fn read_job(job: Job) -> JobResult {
@@ -314,22 +314,30 @@ fn read_job(job: Job) -> JobResult {
     }
 }
 
-/// Stat-only check used by the periodic safety net: paths whose (inode, len, mtime) differ
-/// from the table, plus paths that vanished. Cheap: no file is opened.
-pub fn changed_paths(engine: &Mutex<Engine>) -> Vec<PathBuf> {
-    let states: HashMap<PathBuf, FileState> = {
-        let eng = engine.lock().unwrap_or_else(|e| e.into_inner());
-        eng.table
-            .paths()
-            .filter_map(|p| eng.table.file(p).map(|f| (p.to_path_buf(), f.parsed.state)))
-            .collect()
-    };
-    states
-        .into_iter()
-        .filter(|(p, st)| match std::fs::metadata(p) {
-            Ok(m) => !st.unchanged(&FileState::from_metadata(&m)),
-            Err(_) => true,
-        })
-        .map(|(p, _)| p)
-        .collect()
+/// Phase 4, under the lock: store what was read. Returns the files that could not be read, for
+/// the engine's health counters.
+pub(crate) fn commit(
+    table: &mut Table,
+    results: Vec<JobResult>,
+    report: &mut ScanReport,
+) -> Vec<(PathBuf, io::Error)> {
+    let mut failed = Vec::new();
+    for r in results {
+        match r {
+            JobResult::Updated(path, entry, bytes) => {
+                report.files_read += 1;
+                report.bytes_read += bytes;
+                table.upsert_file(path, entry);
+            }
+            JobResult::Unchanged => {}
+            JobResult::Gone(path) => {
+                report.files_removed += usize::from(table.remove_file(&path));
+            }
+            JobResult::Failed(path, e) => {
+                report.errors.push(format!("{}: {e}", path.display()));
+                failed.push((path, e));
+            }
+        }
+    }
+    failed
 }

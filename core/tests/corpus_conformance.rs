@@ -35,108 +35,110 @@ fn cut(s: &str) -> String {
 
 fn check_against_manifest(home: &Path, manifest: &Manifest) {
     let shared = scan(home);
-    let eng = shared.lock();
-    let mut failures = Vec::new();
-    for s in &manifest.sessions {
-        let e = &s.expected;
-        let Some(t) = eng.table.thread(&e.id) else {
-            failures.push(format!(
-                "{}: missing ({:?}, {:?})",
-                e.id, s.format, s.pitfall
-            ));
-            continue;
-        };
-        let r = t.record();
-        let got: Vec<String> = t.prompts().iter().map(|p| p.text.to_string()).collect();
-        let want: Vec<String> = e.prompts.iter().map(|p| cut(p)).collect();
-        let want_window: Vec<String> = match want.len() {
-            n if n > got.len() && !want.is_empty() => {
-                // Bounded memory: the first prompt plus the latest ones.
-                let mut w = vec![want[0].clone()];
-                w.extend(want[n - (got.len() - 1)..].iter().cloned());
-                w
+    shared.read(|eng| {
+        let mut failures = Vec::new();
+        for s in &manifest.sessions {
+            let e = &s.expected;
+            let Some(t) = eng.table().thread(&e.id) else {
+                failures.push(format!(
+                    "{}: missing ({:?}, {:?})",
+                    e.id, s.format, s.pitfall
+                ));
+                continue;
+            };
+            let r = t.record();
+            let got: Vec<String> = t.prompts().iter().map(|p| p.text.to_string()).collect();
+            let want: Vec<String> = e.prompts.iter().map(|p| cut(p)).collect();
+            let want_window: Vec<String> = match want.len() {
+                n if n > got.len() && !want.is_empty() => {
+                    // Bounded memory: the first prompt plus the latest ones.
+                    let mut w = vec![want[0].clone()];
+                    w.extend(want[n - (got.len() - 1)..].iter().cloned());
+                    w
+                }
+                _ => want.clone(),
+            };
+            let ctx = format!(
+                "{} ({:?}, pitfall {:?}, {:?})",
+                e.id, s.format, s.pitfall, t.path
+            );
+            if got != want_window || t.prompt_count() != want.len() {
+                failures.push(format!("{ctx}: prompts {got:?} != {want:?}"));
             }
-            _ => want.clone(),
-        };
-        let ctx = format!(
-            "{} ({:?}, pitfall {:?}, {:?})",
-            e.id, s.format, s.pitfall, t.path
+            if t.first_prompt().map(str::to_owned) != e.first_prompt.as_deref().map(cut) {
+                failures.push(format!(
+                    "{ctx}: first prompt {:?} != {:?}",
+                    t.first_prompt(),
+                    e.first_prompt
+                ));
+            }
+            if r.cwd() != e.cwd.as_deref() {
+                failures.push(format!("{ctx}: cwd {:?} != {:?}", r.cwd(), e.cwd));
+            }
+            if r.turn_state != turn_state(e.turn_state) {
+                failures.push(format!(
+                    "{ctx}: turn {:?} != {:?}",
+                    r.turn_state, e.turn_state
+                ));
+            }
+            if t.archived() != e.archived {
+                failures.push(format!(
+                    "{ctx}: archived {} != {}",
+                    t.archived(),
+                    e.archived
+                ));
+            }
+            if t.title_name() != e.name.as_deref() {
+                failures.push(format!("{ctx}: name {:?} != {:?}", t.title_name(), e.name));
+            }
+            if t.interactive() != e.interactive {
+                failures.push(format!(
+                    "{ctx}: interactive {} != {}",
+                    t.interactive(),
+                    e.interactive
+                ));
+            }
+            if r.model.as_deref() != e.model.as_deref() {
+                failures.push(format!("{ctx}: model {:?} != {:?}", r.model, e.model));
+            }
+            if e.cli_version.is_some() && r.meta.cli_version.as_deref() != e.cli_version.as_deref()
+            {
+                failures.push(format!(
+                    "{ctx}: cli_version {:?} != {:?}",
+                    r.meta.cli_version, e.cli_version
+                ));
+            }
+            if s.tokens_total.is_some_and(|t| t > 0) && r.tokens_total != s.tokens_total {
+                failures.push(format!(
+                    "{ctx}: tokens {:?} != {:?}",
+                    r.tokens_total, s.tokens_total
+                ));
+            }
+            let current = home.join(s.paths.last().unwrap());
+            if t.path != current {
+                failures.push(format!("{ctx}: current file {:?} != {:?}", t.path, current));
+            }
+        }
+        for ignored in &manifest.ignored {
+            if eng.table().file(&home.join(ignored)).is_some() {
+                failures.push(format!("indexed an ignored path: {ignored:?}"));
+            }
+        }
+        // Sessions + garbage files with rollout names: nothing else.
+        let expected_threads = manifest.sessions.len() + manifest.garbage.len();
+        if eng.table().thread_count() != expected_threads {
+            failures.push(format!(
+                "{} threads, expected {expected_threads}",
+                eng.table().thread_count()
+            ));
+        }
+        assert!(
+            failures.is_empty(),
+            "{} mismatches:\n{}",
+            failures.len(),
+            failures.join("\n")
         );
-        if got != want_window || t.prompt_count() != want.len() {
-            failures.push(format!("{ctx}: prompts {got:?} != {want:?}"));
-        }
-        if t.first_prompt().map(str::to_owned) != e.first_prompt.as_deref().map(cut) {
-            failures.push(format!(
-                "{ctx}: first prompt {:?} != {:?}",
-                t.first_prompt(),
-                e.first_prompt
-            ));
-        }
-        if r.cwd() != e.cwd.as_deref() {
-            failures.push(format!("{ctx}: cwd {:?} != {:?}", r.cwd(), e.cwd));
-        }
-        if r.turn_state != turn_state(e.turn_state) {
-            failures.push(format!(
-                "{ctx}: turn {:?} != {:?}",
-                r.turn_state, e.turn_state
-            ));
-        }
-        if t.archived() != e.archived {
-            failures.push(format!(
-                "{ctx}: archived {} != {}",
-                t.archived(),
-                e.archived
-            ));
-        }
-        if t.title_name() != e.name.as_deref() {
-            failures.push(format!("{ctx}: name {:?} != {:?}", t.title_name(), e.name));
-        }
-        if t.interactive() != e.interactive {
-            failures.push(format!(
-                "{ctx}: interactive {} != {}",
-                t.interactive(),
-                e.interactive
-            ));
-        }
-        if r.model.as_deref() != e.model.as_deref() {
-            failures.push(format!("{ctx}: model {:?} != {:?}", r.model, e.model));
-        }
-        if e.cli_version.is_some() && r.meta.cli_version.as_deref() != e.cli_version.as_deref() {
-            failures.push(format!(
-                "{ctx}: cli_version {:?} != {:?}",
-                r.meta.cli_version, e.cli_version
-            ));
-        }
-        if s.tokens_total.is_some_and(|t| t > 0) && r.tokens_total != s.tokens_total {
-            failures.push(format!(
-                "{ctx}: tokens {:?} != {:?}",
-                r.tokens_total, s.tokens_total
-            ));
-        }
-        let current = home.join(s.paths.last().unwrap());
-        if t.path != current {
-            failures.push(format!("{ctx}: current file {:?} != {:?}", t.path, current));
-        }
-    }
-    for ignored in &manifest.ignored {
-        if eng.table.file(&home.join(ignored)).is_some() {
-            failures.push(format!("indexed an ignored path: {ignored:?}"));
-        }
-    }
-    // Sessions + garbage files with rollout names: nothing else.
-    let expected_threads = manifest.sessions.len() + manifest.garbage.len();
-    if eng.table.thread_count() != expected_threads {
-        failures.push(format!(
-            "{} threads, expected {expected_threads}",
-            eng.table.thread_count()
-        ));
-    }
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    })
 }
 
 #[test]

@@ -16,7 +16,7 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use crate::server;
-use codexd_core::engine::{Config, Engine, Shared};
+use codexd_core::engine::{Config, Engine, Shared, Stage};
 use codexd_core::lock::{InstanceLock, LockError};
 use codexd_core::paths::{DirError, secure_socket_dir};
 use codexd_core::registry;
@@ -77,7 +77,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         );
     }
     let mut engine = Engine::new(config.clone());
-    engine.table.set_user_states(loaded.user);
+    engine.set_user_states(loaded.user);
     if let Some(e) = load_error {
         engine.note_error(format!("registry not written: {e}"));
     }
@@ -116,7 +116,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                 tokio::task::spawn_blocking(move || (s.load_cache(), s.reconcile_table()))
                     .await
                     .unwrap_or_default();
-            let sessions = shared.lock().table.thread_count();
+            let sessions = shared.read(|eng| eng.table().thread_count());
             tracing::info!(
                 files = report.files_seen,
                 cached,
@@ -126,7 +126,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                 ms = started.elapsed().as_millis() as u64,
                 "initial scan done"
             );
-            shared.lock().health.stage = "indexing";
+            shared.set_stage(Stage::Indexing);
             let _ = ready_tx.send(server::Readiness::TableReady);
             // The index is built after the scan, not beside it: on two cores the two jobs only
             // slowed each other (measured: `list` ready 90 ms later, `route` no sooner).
@@ -152,11 +152,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                 how,
                 "route index built"
             );
-            {
-                let mut eng = shared.lock();
-                eng.health.stage = "ready";
-                eng.health.route_index = Some(format!("{how} in {index_ms} ms"));
-            }
+            shared.set_ready(format!("{how} in {index_ms} ms"));
             let _ = ready_tx.send(server::Readiness::Indexed);
             // A cache that was loaded and barely changed is not rewritten now (shutdown and the
             // periodic save will): no need to spend ~100 ms of a core just as clients start.
@@ -230,7 +226,7 @@ fn log_save(shared: &Shared) {
 async fn registry_writer(shared: Arc<Shared>, cancel: CancellationToken) {
     let mut saved_gen = u64::MAX;
     let mut last_full = tokio::time::Instant::now();
-    let mut cached_gen = shared.lock().table.generation();
+    let mut cached_gen = shared.read(|eng| eng.table().generation());
     let mut last_cache = tokio::time::Instant::now();
     // At least a second between writes, and never more than ~5 % of the time spent writing:
     // rendering 100k sessions takes a few hundred ms, which must not happen every second
@@ -241,7 +237,7 @@ async fn registry_writer(shared: Arc<Shared>, cancel: CancellationToken) {
             _ = cancel.cancelled() => return,
             _ = tokio::time::sleep(pause) => {}
         }
-        let generation = shared.lock().table.generation();
+        let generation = shared.read(|eng| eng.table().generation());
         // The warm-start cache trails by up to ten minutes (rendering it holds the engine lock
         // for tens of ms at 10k sessions); a stale entry only costs a re-read at restart.
         if generation != cached_gen && last_cache.elapsed() >= Duration::from_secs(600) {

@@ -249,8 +249,7 @@ pub async fn session<S: AsyncRead + AsyncWrite>(
                     if let Ok(h) = serde_json::from_slice::<HelloLine>(line) {
                         let mut mine = Hello::new("codexd");
                         mine.pid = Some(std::process::id());
-                        mine.codex_home =
-                            Some(shared.lock().config.codex_home.display().to_string());
+                        mine.codex_home = Some(shared.config().codex_home.display().to_string());
                         if write_line(&mut wr, &HelloLine { hello: mine })
                             .await
                             .is_err()
@@ -294,10 +293,8 @@ async fn answer_with_progress<W: AsyncWriteExt + Unpin>(
     wr: &mut W,
 ) -> Option<Response> {
     let id = env.id;
-    let (progress, every) = {
-        let eng = shared.lock();
-        (eng.scan_progress.clone(), eng.config.progress_every)
-    };
+    let progress = shared.scan_progress();
+    let every = shared.read(|eng| eng.config().progress_every);
     let scans_before = progress.scans();
     let answering = answer(env, shared, ready, cancel);
     tokio::pin!(answering);

@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use codexd_core::discover::{ARCHIVED_DIR, SESSIONS_DIR};
-use codexd_core::engine::Shared;
+use codexd_core::engine::{Shared, WatchState};
 
 enum Msg {
     Paths(Vec<PathBuf>),
@@ -31,20 +31,18 @@ enum Msg {
 
 /// Run until cancelled.
 pub async fn run(shared: Arc<Shared>, cancel: CancellationToken) {
-    let (home, debounce, interval) = {
-        let eng = shared.lock();
-        (
-            eng.config.codex_home.clone(),
-            eng.config.debounce,
-            eng.config.reconcile_interval,
-        )
-    };
+    let config = shared.config();
+    let (home, debounce, interval) = (
+        config.codex_home,
+        config.debounce,
+        config.reconcile_interval,
+    );
     loop {
         // Wait for CODEX_HOME to exist.
         if !home.is_dir() {
-            set_state(&shared, "waiting for CODEX_HOME");
+            shared.set_watcher(WatchState::WaitingForHome);
             // CODEX_HOME vanished under us: empty the table (a reconcile finds nothing).
-            let stale = shared.lock().table.file_count() > 0;
+            let stale = shared.read(|eng| eng.table().file_count() > 0);
             if stale {
                 blocking(&shared, |s| {
                     s.full_reconcile(false);
@@ -60,21 +58,13 @@ pub async fn run(shared: Arc<Shared>, cancel: CancellationToken) {
             Ok(()) => return, // cancelled
             Err(e) => {
                 tracing::warn!(error = %e, "watcher stopped; re-arming");
-                set_state(&shared, &format!("degraded: {e}"));
+                shared.set_watcher(WatchState::Failed(e.to_string()));
                 tokio::select! {
                     _ = cancel.cancelled() => return,
                     _ = tokio::time::sleep(Duration::from_secs(1)) => {}
                 }
             }
         }
-    }
-}
-
-fn set_state(shared: &Shared, state: &str) {
-    let mut eng = shared.lock();
-    if eng.health.watcher != state {
-        tracing::info!(watcher = state, "watcher state");
-        eng.health.watcher = state.to_owned();
     }
 }
 
@@ -107,7 +97,7 @@ async fn watch_home(
         .map_err(|e| e.to_string())?;
     let mut armed: HashSet<PathBuf> = HashSet::new();
     arm(&mut watcher, home, &mut armed, shared);
-    set_state(shared, "watching");
+    shared.set_watcher(WatchState::Watching);
     // Anything written before the watches existed: one full reconcile after arming.
     blocking(shared, |s| {
         s.full_reconcile(false);
@@ -144,11 +134,11 @@ async fn watch_home(
                     }
                     Msg::Error(e) => {
                         if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) {
-                            set_state(shared, "degraded: inotify watch limit reached (raise fs.inotify.max_user_watches); relying on periodic reconcile");
+                            shared.set_watcher(WatchState::WatchLimit);
                         } else {
                             tracing::warn!(error = %e, "watcher error; full reconcile");
                         }
-                        shared.lock().note_error(format!("watcher: {e}"));
+                        shared.note_error(format!("watcher: {e}"));
                         full = true;
                     }
                 }
@@ -211,8 +201,7 @@ fn arm(
             }
             Err(e) => {
                 if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) {
-                    let mut eng = shared.lock();
-                    eng.health.watcher = "degraded: inotify watch limit reached (raise fs.inotify.max_user_watches); relying on periodic reconcile".into();
+                    shared.set_watcher(WatchState::WatchLimit);
                 }
                 tracing::warn!(path = %path.display(), error = %e, "cannot watch");
             }
