@@ -7,7 +7,7 @@
 //! is ignored. It lives in our own directory (`$XDG_CACHE_HOME/codexd`), never in CODEX_HOME.
 
 use std::hash::{Hash, Hasher};
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -141,11 +141,5 @@ pub fn render(files: &[(PathBuf, FileEntry)], codex_home: &Path) -> Vec<u8> {
 pub fn save(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::DirBuilder::new().recursive(true).create(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".table.")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    crate::replace::replace_file(path, bytes, 0o600)
 }

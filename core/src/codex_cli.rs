@@ -228,7 +228,7 @@ pub fn resume_exec(
         opts.push_str("--skip-git-repo-check ");
     }
     if let Some(d) = cwd {
-        opts.push_str(&format!("-C {} ", crate::table::shell_quote(d)));
+        opts.push_str(&format!("-C {} ", codexd_proto::shell::quote(d)));
     }
     match release {
         Some(v) if v < EXEC_RESUME_SINCE => match rollout {
@@ -237,7 +237,7 @@ pub fn resume_exec(
                 Printed {
                     command: format!(
                         "codex exec {opts}-c {} {prompt}",
-                        crate::table::shell_quote(&cfg)
+                        codexd_proto::shell::quote(&cfg)
                     ),
                     note: Some(format!(
                         "codex {}.{}.{} has no `exec resume` (it arrived in 0.36.0): this continues the session through its rollout file",

@@ -11,7 +11,9 @@ use codexd_proto::{
 };
 
 use crate::engine::{Engine, Shared};
-use crate::table::{StatusPolicy, Thread, format_secs, now_ms, recency_order, shell_quote};
+use codexd_proto::shell::quote as shell_quote;
+
+use crate::table::{StatusPolicy, Thread, format_secs, now_ms, recency_order};
 
 /// Answer one request. `Shutdown` is acknowledged here; stopping is the server's job.
 pub fn dispatch(shared: &Shared, id: u64, request: Request) -> Response {

@@ -25,6 +25,7 @@ pub mod live;
 pub mod lock;
 pub mod paths;
 pub mod registry;
+pub mod replace;
 pub mod rollout;
 pub mod scan;
 pub mod session_index;

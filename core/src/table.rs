@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use codexd_proto::{SessionDetail, SessionSummary, Status, TurnState, original_keywords};
+use codexd_proto::{SessionDetail, SessionSummary, Status, TurnState};
 
 use crate::rollout::context::one_line;
 use crate::rollout::{ParsedFile, RolloutName};
@@ -776,7 +776,7 @@ impl<'a> Thread<'a> {
 
     /// The original command's keywords for the registry.
     pub fn keywords(&self) -> Vec<String> {
-        original_keywords(&self.task_summary())
+        codexd_route::original_keywords(&self.task_summary())
     }
 }
 
@@ -800,20 +800,11 @@ fn is_user_started(r: &crate::rollout::RolloutRecord) -> bool {
 /// `cd <cwd> && codex resume <id>` with the directory shell-quoted.
 pub fn resume_command(cwd: Option<&str>, id: &str) -> String {
     match cwd {
-        Some(dir) => format!("cd {} && codex resume {id}", shell_quote(dir)),
+        Some(dir) => format!(
+            "cd {} && codex resume {id}",
+            codexd_proto::shell::quote(dir)
+        ),
         None => format!("codex resume {id}"),
-    }
-}
-
-/// Quote for POSIX sh when needed.
-pub fn shell_quote(s: &str) -> String {
-    let safe = !s.is_empty()
-        && s.bytes()
-            .all(|c| c.is_ascii_alphanumeric() || b"/._-+=:,@%".contains(&c));
-    if safe {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
     }
 }
 

@@ -8,6 +8,7 @@
 //! Compatibility rule: fields are only ever *added* (with `#[serde(default)]`), so an older
 //! client can read a newer daemon's answers; a breaking change bumps [`PROTOCOL_VERSION`].
 
+pub mod shell;
 pub mod socket;
 
 use serde::{Deserialize, Serialize};
@@ -613,34 +614,6 @@ impl Response {
     }
 }
 
-/// The `keywords` of the original command: lowercase words of 4+ ASCII letters from the
-/// summary, first five, in order (`grep -oE '\b[a-z]{4,}\b' | head -5`). Kept byte-compatible so
-/// registries stay interchangeable with the bash tool.
-pub fn original_keywords(summary: &str) -> Vec<String> {
-    let lower = summary.to_lowercase();
-    let mut out = Vec::new();
-    // `\b[a-z]{4,}\b` in grep -E: a maximal run of [a-z] that is bounded by non-word characters
-    // (a run touching a digit, `_` or a non-ASCII letter is not a whole word).
-    let bytes = lower.as_bytes();
-    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
-    let mut i = 0;
-    while i < bytes.len() && out.len() < 5 {
-        if bytes[i].is_ascii_lowercase() && (i == 0 || !is_word(bytes[i - 1])) {
-            let start = i;
-            while i < bytes.len() && bytes[i].is_ascii_lowercase() {
-                i += 1;
-            }
-            let bounded = i == bytes.len() || !is_word(bytes[i]);
-            if bounded && i - start >= 4 {
-                out.push(lower[start..i].to_owned());
-            }
-        } else {
-            i += 1;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -658,17 +631,5 @@ mod tests {
     #[test]
     fn unknown_request_is_an_error() {
         assert!(serde_json::from_str::<RequestEnvelope>(r#"{"id":1,"frobnicate":{}}"#).is_err());
-    }
-
-    #[test]
-    fn keywords_match_grep() {
-        assert_eq!(
-            original_keywords("Fix the flaky login-test in auth_v2, then déployer x4abc"),
-            vec!["flaky", "login", "test", "then"]
-        );
-        assert_eq!(
-            original_keywords("help with authentication"),
-            vec!["help", "with", "authentication"]
-        );
     }
 }

@@ -87,6 +87,52 @@ mod tests {
         );
     }
 
+    /// The rule against the real pipeline it replaces (`tr | grep -oE | head -5`, in a UTF-8
+    /// locale), on the characters where implementations drift: a non-breaking space, letters
+    /// that lowercase into ASCII (the Kelvin sign), accented letters, digits and `_` glued to
+    /// words.
+    #[test]
+    fn keywords_equal_the_bash_pipeline() {
+        let cases = [
+            "Fix the flaky login-test in auth_v2, then d\u{e9}ployer x4abc",
+            "help with authentication",
+            "foo\u{a0}barbaz quux",
+            "\u{212a}elvin test",
+            "\u{dc}n\u{ef}code word\u{e9} abcd_efgh abcd",
+            "CAPS LOCK STAYS ON\tand\ttabs",
+            "one two three four five six seven eight nine",
+            "x\u{2014}dash\u{2019}quote caf\u{e9}s na\u{ef}ve",
+        ];
+        for case in cases {
+            let mut child = match std::process::Command::new("sh")
+                .args([
+                    "-c",
+                    "tr '[:upper:]' '[:lower:]' | grep -oE '\\b[a-z]{4,}\\b' | head -5",
+                ])
+                .env("LC_ALL", "C.UTF-8")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+            {
+                Ok(c) => c,
+                Err(e) => panic!("sh is needed to check the keyword rule against grep: {e}"),
+            };
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("piped")
+                .write_all(case.as_bytes())
+                .expect("write");
+            let out = child.wait_with_output().expect("grep ran");
+            let grep: Vec<String> = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(str::to_owned)
+                .collect();
+            assert_eq!(original_keywords(case), grep, "{case:?}");
+        }
+    }
+
     #[test]
     fn summary_is_100_bytes_on_a_char_boundary() {
         let s = "é".repeat(80);

@@ -263,7 +263,7 @@ fn argv(words: &[&str]) -> Vec<String> {
 }
 
 fn launchd_domain() -> String {
-    format!("gui/{}", rustix::process::getuid().as_raw())
+    format!("gui/{}", codexd_proto::socket::current_uid())
 }
 
 fn launchd_service_target() -> String {

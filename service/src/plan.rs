@@ -3,8 +3,8 @@
 
 use std::fmt;
 use std::fs;
-use std::io::{self, Write as _};
-use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+use std::io;
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -419,31 +419,7 @@ fn free_backup_path(path: &Path) -> PathBuf {
 
 /// Temp file in the same directory, written, synced, chmodded, then renamed over `path`.
 fn atomic_write(path: &Path, contents: &[u8], mode: u32) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(".{name}.codexd-tmp-{}", std::process::id()));
-    // A leftover from a crashed run with the same pid would make create_new fail.
-    let _ = fs::remove_file(&tmp);
-    let result = (|| {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(mode)
-            .open(&tmp)?;
-        f.write_all(contents)?;
-        // The umask may have cleared bits of `mode`; set them exactly.
-        f.set_permissions(fs::Permissions::from_mode(mode))?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(with_path(path, e));
-    }
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    codexd_core::replace::replace_file(path, contents, mode).map_err(|e| with_path(path, e))
 }
 
 fn remove_file(path: &Path) -> io::Result<Step> {

@@ -56,23 +56,7 @@ pub(crate) fn leftover_placeholders(text: &str) -> Vec<String> {
     found
 }
 
-/// Quotes one word for a POSIX shell; words made only of safe characters stay bare.
-pub fn shell_quote(word: &str) -> Cow<'_, str> {
-    let safe = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c);
-    if !word.is_empty() && word.chars().all(safe) {
-        Cow::Borrowed(word)
-    } else {
-        Cow::Owned(format!("'{}'", word.replace('\'', r"'\''")))
-    }
-}
-
-/// An argv as a copy-pastable shell command line.
-pub fn shell_join(argv: &[String]) -> String {
-    argv.iter()
-        .map(|a| shell_quote(a))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+pub use codexd_proto::shell::{join as shell_join, quote as shell_quote};
 
 /// One word of a systemd command line (`ExecStart=`) or assignment (`Environment=`).
 ///
@@ -175,15 +159,6 @@ mod tests {
             leftover_placeholders("x @HOME@ user@example.com @a@ @CODEXD_BIN@"),
             vec!["@HOME@", "@CODEXD_BIN@"]
         );
-    }
-
-    #[test]
-    fn shell_quoting() {
-        assert_eq!(shell_quote("/usr/bin/codexd"), "/usr/bin/codexd");
-        assert_eq!(shell_quote("a b"), "'a b'");
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
-        assert_eq!(shell_quote(""), "''");
-        assert_eq!(shell_quote("$HOME"), "'$HOME'");
     }
 
     #[test]

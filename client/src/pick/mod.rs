@@ -532,13 +532,13 @@ fn exec_codex(args: Vec<OsString>, dir: Option<&Path>) -> anyhow::Error {
     let err = cmd.exec();
     let shown: Vec<String> = args
         .iter()
-        .map(|a| codexd_core::table::shell_quote(&a.to_string_lossy()))
+        .map(|a| codexd_proto::shell::quote(&a.to_string_lossy()).into_owned())
         .collect();
     let cd = dir
         .map(|d| {
             format!(
                 "cd {} && ",
-                codexd_core::table::shell_quote(&d.display().to_string())
+                codexd_proto::shell::quote(&d.display().to_string())
             )
         })
         .unwrap_or_default();
