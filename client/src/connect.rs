@@ -248,21 +248,15 @@ fn read_line(r: &mut BufReader<Stream>) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// Where the daemon binary is: `$CODEXD_BIN`, next to this client, or on PATH.
+/// Where the daemon binary is: `$CODEXD_BIN`, else the rule the service installer uses
+/// (`codexd_service::locate_codexd_bin`: an executable `codexd` next to this client, else the
+/// first on PATH).
 pub fn find_daemon_binary() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("CODEXD_BIN").filter(|v| !v.is_empty()) {
         return Some(PathBuf::from(p));
     }
-    if let Ok(exe) = std::env::current_exe() {
-        let sibling = exe.with_file_name("codexd");
-        if sibling.is_file() {
-            return Some(sibling);
-        }
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join("codexd"))
-        .find(|p| p.is_file())
+    let exe = std::env::current_exe().ok()?;
+    codexd_service::locate_codexd_bin(&exe, std::env::var_os("PATH").as_deref())
 }
 
 /// Call `attempt` with exponential backoff (10 ms, doubling, at most 200 ms apart) until it

@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use clap::{CommandFactory, Parser};
 use codexd_proto::{
-    BuildParams, CleanupParams, Empty, ErrorKind, ListParams, Request, Response, RouteParams,
-    SearchParams, SetStatusParams, ShowParams,
+    Answer, BuildParams, CleanupParams, Empty, ErrorKind, ListParams, Request, Response,
+    RouteParams, SearchParams, SetStatusParams, ShowParams,
 };
 use serde_json::Value;
 
@@ -157,8 +157,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     let socket = codexd_proto::socket::resolve_socket_path(g.socket.as_deref());
     let timeout = Duration::from_secs_f64(g.timeout.clamp(0.1, 86_400.0));
-    let kind = request.name();
-    let progress = Progress::start(kind, !g.json && std::io::stderr().is_terminal());
+    let rebuilding = matches!(request, Request::Build(_));
+    let progress = Progress::start(rebuilding, !g.json && std::io::stderr().is_terminal());
     let files = progress.files.clone();
     let obtained = obtain(
         &request,
@@ -180,11 +180,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_UNREACHABLE));
         }
     };
-    let search_limit = match &request {
-        Request::Search(p) => p.limit.unwrap_or(20),
-        _ => 0,
-    };
-    Ok(output(kind, response, &g, style, search_limit))
+    Ok(output(&request, response, &g, style))
 }
 
 /// A spinner on stderr (terminals only) for requests that take a while: a `build` over a big
@@ -211,7 +207,7 @@ impl FileCount {
 }
 
 impl Progress {
-    fn start(kind: &'static str, enabled: bool) -> Progress {
+    fn start(rebuilding: bool, enabled: bool) -> Progress {
         use std::sync::mpsc::RecvTimeoutError;
         let files = Arc::new(FileCount::default());
         if !enabled {
@@ -226,7 +222,7 @@ impl Progress {
         let thread = std::thread::spawn(move || {
             let started = std::time::Instant::now();
             let frames = ['|', '/', '-', '\\'];
-            let what = if kind == "build" {
+            let what = if rebuilding {
                 "rescanning every rollout"
             } else {
                 "waiting for codexd (indexing)"
@@ -418,7 +414,7 @@ fn obtain(
     Ok(r)
 }
 
-fn output(kind: &str, r: Response, g: &cli::Global, style: Style, search_limit: usize) -> ExitCode {
+fn output(request: &Request, r: Response, g: &cli::Global, style: Style) -> ExitCode {
     for w in &r.warnings {
         eprintln!("warning: {w}");
     }
@@ -445,20 +441,23 @@ fn output(kind: &str, r: Response, g: &cli::Global, style: Style, search_limit: 
         return ExitCode::from(code);
     }
     let ok = r.ok.as_deref().map_or("null", |raw| raw.get());
-    let adapted = adapt_to_installed_codex(kind, ok);
+    let adapted = adapt_to_installed_codex(request, ok);
     let ok = adapted.as_deref().unwrap_or(ok);
     let text = if g.json {
         let ok: Value = serde_json::from_str(ok).unwrap_or(Value::Null);
-        let body = match (kind, &ok) {
+        let body = match (request, &ok) {
             // `list --json` is a plain array of sessions, like the registry's `.sessions`.
-            ("list", Value::Object(m)) => {
+            (Request::List(_), Value::Object(m)) => {
                 m.get("sessions").cloned().unwrap_or(Value::Array(vec![]))
             }
             _ => ok,
         };
         serde_json::to_string_pretty(&body).unwrap_or_default() + "\n"
     } else {
-        match human(kind, ok, g, style, search_limit) {
+        match request
+            .decode_answer(ok)
+            .map(|answer| human(request, answer, g, style))
+        {
             Ok(t) => t,
             Err(e) => {
                 eprintln!("codexd-client: cannot read the daemon's answer: {e}");
@@ -476,10 +475,12 @@ fn output(kind: &str, r: Response, g: &cli::Global, style: Style, search_limit: 
 /// Rewrites the printed `codex` commands of a `show` or `route` answer into what the `codex` on
 /// `PATH` accepts (`codexd_core::codex_cli`); `None` when nothing changes. Detection reads an
 /// npm install's package.json, or a cached `codex --version`: no process per call.
-fn adapt_to_installed_codex(kind: &str, ok: &str) -> Option<String> {
-    if kind != "show" && kind != "route" {
-        return None;
-    }
+fn adapt_to_installed_codex(request: &Request, ok: &str) -> Option<String> {
+    let show = match request {
+        Request::Show(_) => true,
+        Request::Route(_) => false,
+        _ => return None,
+    };
     let path = std::env::var_os("PATH");
     let cli = codexd_core::codex_cli::detect(
         path.as_deref(),
@@ -491,8 +492,8 @@ fn adapt_to_installed_codex(kind: &str, ok: &str) -> Option<String> {
     }
     let mut v: Value = serde_json::from_str(ok).ok()?;
     let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-    match kind {
-        "show" => {
+    match show {
+        true => {
             let in_git = !v["git_branch"].is_null() || !v["git_origin"].is_null();
             let p = codexd_core::codex_cli::resume_exec(
                 Some(release),
@@ -505,7 +506,7 @@ fn adapt_to_installed_codex(kind: &str, ok: &str) -> Option<String> {
             v["resume_command"] = Value::String(p.command);
             v["resume_note"] = p.note.map_or(Value::Null, Value::String);
         }
-        _ => {
+        false => {
             if v["decision"] == "resume" {
                 v["reason"] = Value::String(format!(
                     "{} Note: codex {} on PATH has no `exec resume` (0.36.0+); run `codexd-client show {}` for a command it accepts.",
@@ -519,29 +520,29 @@ fn adapt_to_installed_codex(kind: &str, ok: &str) -> Option<String> {
     serde_json::to_string(&v).ok()
 }
 
-fn human(
-    kind: &str,
-    ok: &str,
-    g: &cli::Global,
-    style: Style,
-    search_limit: usize,
-) -> Result<String, serde_json::Error> {
-    Ok(match kind {
-        "list" => render::list(&serde_json::from_str(ok)?, style),
-        "show" => render::show(&serde_json::from_str(ok)?, style),
-        "cleanup" => render::cleanup(&serde_json::from_str(ok)?, style),
-        "build" => {
+/// The answer as text for a person.
+fn human(request: &Request, answer: Answer, g: &cli::Global, style: Style) -> String {
+    match answer {
+        Answer::List(r) => render::list(&r, style),
+        Answer::Show(d) => render::show(&d, style),
+        Answer::Cleanup(r) => render::cleanup(&r, style),
+        Answer::Build(r) => {
             let home = codexd_core::paths::resolve_codex_home(g.codex_home.as_deref());
-            render::build(&serde_json::from_str(ok)?, &home.display().to_string())
+            render::build(&r, &home.display().to_string())
         }
-        "route" => render::route(&serde_json::from_str(ok)?, style),
-        "search" => render::search(&serde_json::from_str(ok)?, search_limit, style),
-        "set_status" => render::set_status(&serde_json::from_str(ok)?),
-        "status" => render::status(&serde_json::from_str(ok)?),
-        "shutdown" => "codexd is stopping\n".to_owned(),
-        "sync" => "in sync with the disk\n".to_owned(),
-        _ => serde_json::to_string_pretty(&serde_json::from_str::<Value>(ok)?)? + "\n",
-    })
+        Answer::Route(r) => render::route(&r, style),
+        Answer::Search(r) => {
+            let limit = match request {
+                Request::Search(p) => p.limit.unwrap_or(20),
+                _ => 0,
+            };
+            render::search(&r, limit, style)
+        }
+        Answer::SetStatus(r) => render::set_status(&r),
+        Answer::Status(r) => render::status(&r),
+        Answer::Shutdown(_) => "codexd is stopping\n".to_owned(),
+        Answer::Sync(_) => "in sync with the disk\n".to_owned(),
+    }
 }
 
 pub(crate) fn current_dir() -> PathBuf {

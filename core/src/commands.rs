@@ -7,7 +7,7 @@ use codexd_proto::{
     BuildEntry, BuildResponse, CONFIRM_BELOW, CONFIRM_MARGIN, Candidate, CleanupParams,
     CleanupResponse, Decision, ErrorKind, ListParams, ListResponse, Request, Response, RouteParams,
     RouteResponse, SearchParams, SearchResponse, SessionSummary, SetStatusParams,
-    SetStatusResponse, Status, StatusResponse,
+    SetStatusResponse, ShutdownResponse, Status, StatusResponse, SyncResponse,
 };
 
 use crate::engine::{Engine, Shared};
@@ -39,9 +39,14 @@ pub fn dispatch(shared: &Shared, id: u64, request: Request) -> Response {
         Request::SetStatus(p) => set_status(shared, id, &p),
         Request::Sync(_) => {
             shared.full_reconcile(false);
-            Response::ok(id, &serde_json::json!({"synced": true}))
+            Response::ok(id, &SyncResponse { synced: true })
         }
-        Request::Shutdown(_) => Response::ok(id, &serde_json::json!({"shutting_down": true})),
+        Request::Shutdown(_) => Response::ok(
+            id,
+            &ShutdownResponse {
+                shutting_down: true,
+            },
+        ),
     };
     let (watcher, home) = shared.read(|eng| {
         (

@@ -132,6 +132,53 @@ impl Request {
     }
 }
 
+/// The answer to `sync`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SyncResponse {
+    pub synced: bool,
+}
+
+/// The answer to `shutdown`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ShutdownResponse {
+    pub shutting_down: bool,
+}
+
+/// A successful answer, decoded by the type of the request it answers
+/// ([`Request::decode_answer`]).
+#[derive(Clone, Debug)]
+pub enum Answer {
+    List(ListResponse),
+    Show(Box<SessionDetail>),
+    Cleanup(CleanupResponse),
+    Build(BuildResponse),
+    Route(Box<RouteResponse>),
+    Search(SearchResponse),
+    Status(Box<StatusResponse>),
+    SetStatus(SetStatusResponse),
+    Sync(SyncResponse),
+    Shutdown(ShutdownResponse),
+}
+
+impl Request {
+    /// Decode the `ok` body of a response to this request.
+    pub fn decode_answer(&self, ok: &str) -> serde_json::Result<Answer> {
+        use serde_json::from_str;
+        Ok(match self {
+            Request::List(_) => Answer::List(from_str(ok)?),
+            Request::Show(_) => Answer::Show(from_str(ok)?),
+            Request::Cleanup(_) => Answer::Cleanup(from_str(ok)?),
+            Request::Build(_) => Answer::Build(from_str(ok)?),
+            Request::Route(_) => Answer::Route(from_str(ok)?),
+            Request::Search(_) => Answer::Search(from_str(ok)?),
+            Request::Status(_) => Answer::Status(from_str(ok)?),
+            Request::SetStatus(_) => Answer::SetStatus(from_str(ok)?),
+            Request::Sync(_) => Answer::Sync(from_str(ok)?),
+            Request::Shutdown(_) => Answer::Shutdown(from_str(ok)?),
+        })
+    }
+}
+
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Empty {}
 
@@ -527,9 +574,7 @@ pub enum ErrorKind {
     Ambiguous,
     BadRequest,
     Busy,
-    ProtocolMismatch,
     Internal,
-    ShuttingDown,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
