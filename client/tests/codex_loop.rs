@@ -2,7 +2,7 @@
 //! (`codex exec`) are found again, printed ids are usable, running sessions and sessions whose
 //! directory is gone are never resumed, and answers carry what a reader needs to judge.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

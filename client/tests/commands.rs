@@ -1,6 +1,6 @@
 //! Issues 6, 7, 10: every client command end to end over the real socket.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

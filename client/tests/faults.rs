@@ -2,7 +2,7 @@
 //! disk, huge and hostile rollouts. Real binaries, real socket, temp homes; the tests that need
 //! root (a second uid, a tmpfs) say so and skip where the machine refuses.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::io::{BufWriter, Write};

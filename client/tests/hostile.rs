@@ -1,7 +1,7 @@
 //! Issue 9: the daemon survives malformed and hostile clients, refuses unsafe sockets, and
 //! never changes a byte of Codex's files. Set CODEXD_LONG=1 for the 10,000-request version.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};

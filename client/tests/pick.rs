@@ -2,7 +2,7 @@
 //! over a generated home; the tests type with `send-keys` and read the screen with
 //! `capture-pane`. A stand-in `codex` on PATH records its arguments and working directory.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! (the session's work) are searched and rank after prompt hits, each hit names the fields that matched, and the
 //! status and project filters apply before the limit.
 
-mod common;
+use crate::common;
 
 use common::{Env, lines};
 

@@ -4,7 +4,7 @@
 //! temp files are left. 60 s by default; `CODEXD_LONG=1` runs 30 minutes
 //! (`CODEXD_SOAK_SECS` overrides both).
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::PathBuf;

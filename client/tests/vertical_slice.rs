@@ -1,7 +1,7 @@
 //! Issue 3: the daemon indexes a CODEX_HOME of mixed formats and the client lists and shows
 //! it over the real socket; single instance; clean SIGTERM; auto-start; fallback.
 
-mod common;
+use crate::common;
 
 use common::{Env, age, lines, set_mtime, signal, wait_for};
 

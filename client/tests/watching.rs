@@ -2,7 +2,7 @@
 //! archive moves, deletion, compression, renames of threads, queue overflow, a CODEX_HOME
 //! created late — and user-set state survives crashes and corrupt registries.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

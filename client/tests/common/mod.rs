@@ -15,16 +15,38 @@ pub fn client_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_codexd-client"))
 }
 
-/// The daemon binary sits next to the client in the target directory (`cargo build` /
-/// `cargo test --workspace` build both; `.ci/run` builds the workspace first).
+/// The daemon binary: next to the client in the target directory (`cargo build --workspace`
+/// and `cargo test --workspace` build both; `.ci/run` builds the workspace first). Run alone
+/// (`cargo test -p codexd-client` on a clean tree), this package cannot make cargo build
+/// another package's binary, so the harness builds it once, into a target directory of its
+/// own (the running `cargo test` holds the main one's lock).
 pub fn daemon_bin() -> PathBuf {
-    let p = client_bin().with_file_name("codexd");
-    assert!(
-        p.is_file(),
-        "{} is missing: run `cargo build --workspace` first",
-        p.display()
-    );
-    p
+    let sibling = client_bin().with_file_name("codexd");
+    if sibling.is_file() {
+        return sibling;
+    }
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+            let target = workspace.join("target").join("e2e-daemon");
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "--quiet", "-p", "codexd", "--bin", "codexd"])
+                .arg("--target-dir")
+                .arg(&target)
+                .current_dir(&workspace)
+                .status()
+                .expect("run cargo to build the codexd binary");
+            assert!(status.success(), "cargo build -p codexd failed");
+            let built = target.join("debug").join("codexd");
+            assert!(
+                built.is_file(),
+                "{} is missing after the build",
+                built.display()
+            );
+            built
+        })
+        .clone()
 }
 
 /// Poll `f` until it returns `Some`, or panic with `what` at the deadline.
