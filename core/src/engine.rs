@@ -278,7 +278,10 @@ impl Engine {
 /// field), not what it was about, and a prompt that shares only them must not read as naming
 /// the session's files. The directory itself (a command's `workdir`) is no file at all.
 fn work_name<'a>(file: &'a str, cwd: Option<&str>) -> Option<&'a str> {
-    let Some(cwd) = cwd.map(|c| c.trim_end_matches('/')).filter(|c| !c.is_empty()) else {
+    let Some(cwd) = cwd
+        .map(|c| c.trim_end_matches('/'))
+        .filter(|c| !c.is_empty())
+    else {
         return Some(file);
     };
     let is_cwd = cwd == file
@@ -289,7 +292,10 @@ fn work_name<'a>(file: &'a str, cwd: Option<&str>) -> Option<&'a str> {
         return None;
     }
     let base = cwd.rsplit('/').next().unwrap_or(cwd);
-    match file.strip_prefix(base).and_then(|rest| rest.strip_prefix('/')) {
+    match file
+        .strip_prefix(base)
+        .and_then(|rest| rest.strip_prefix('/'))
+    {
         Some(rest) if !rest.is_empty() => Some(rest),
         _ => Some(file),
     }
