@@ -1,4 +1,4 @@
-//! Finding rollout files under `$CODEX_HOME` (codex-rollouts.md §1.2, §1.5).
+//! Finding rollout files under `$CODEX_HOME` (docs/rollout-format.md §1.2, §1.5).
 //!
 //! We look wider than Codex does: dated directories, legacy flat files directly in
 //! `sessions/`, and `archived_sessions/`. Symlinked directories are not followed (loops);

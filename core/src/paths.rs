@@ -51,7 +51,7 @@ pub fn resolve_codex_home(explicit: Option<&Path>) -> PathBuf {
 }
 
 /// Create the socket's directory 0700 if needed, then insist it is a real directory we own
-/// that nobody else can enter (daemon-practices §7.1: the directory is the boundary).
+/// that nobody else can enter (the directory is the boundary).
 pub fn secure_socket_dir(socket: &Path) -> Result<(), DirError> {
     let len = socket.as_os_str().len();
     if len > codexd_proto::socket::MAX_SOCKET_PATH {

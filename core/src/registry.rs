@@ -9,7 +9,7 @@
 //! Ownership: the rollouts are the truth for everything except what the *user* decided (a
 //! status set with `set-status`/`cleanup`, and unknown fields). Those are loaded at start and
 //! survive rebuilds. Writes are atomic: temp file (0600) in the same directory, fsync, rename,
-//! fsync of the directory (daemon-practices §7.4).
+//! fsync of the directory.
 
 use std::collections::HashMap;
 use std::fs;

@@ -1,4 +1,4 @@
-//! Thread names from `$CODEX_HOME/session_index.jsonl` (codex-rollouts.md §1.3, pitfall 11).
+//! Thread names from `$CODEX_HOME/session_index.jsonl` (docs/rollout-format.md §1.3, pitfall 11).
 //!
 //! One JSON object per line, `{"id","thread_name","updated_at"}`; the last entry for an id
 //! wins and an empty name clears it. `codex delete` rewrites the file smaller, so we always

@@ -1,5 +1,5 @@
 //! The reader against ground truth written independently by `codexd-corpus`: every format,
-//! every pitfall of codex-rollouts.md §7, plus property tests that no bytes, truncation or
+//! every pitfall of docs/rollout-format.md §7, plus property tests that no bytes, truncation or
 //! append pattern can make the reader panic or disagree with a one-shot parse.
 
 use std::path::Path;

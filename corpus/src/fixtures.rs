@@ -1,5 +1,5 @@
 //! Small, explicit writers for single session files and for each pitfall of
-//! codex-rollouts.md §7. End-to-end tests build a [`SessionSpec`], write it in a [`Format`] and
+//! docs/rollout-format.md §7. End-to-end tests build a [`SessionSpec`], write it in a [`Format`] and
 //! [`Placement`], then compare what the daemon reports with [`expected`].
 
 use std::fs::{self, File, OpenOptions};
@@ -16,7 +16,7 @@ use crate::uuid;
 
 pub use crate::spec::{Format, Git, Placement, SessionSpec, Source, Turn, TurnEnd, TurnState};
 
-/// The prefix IDE clients put before the user's words (§2.7).
+/// The prefix IDE clients put before the user's words (docs/rollout-format.md §2.7).
 pub const IDE_REQUEST_MARKER: &str = "## My request for Codex:";
 
 /// Ground truth for one session (one thread), as a correct reader should report it.
@@ -53,7 +53,7 @@ pub struct Expected {
 }
 
 /// The user's words in a written prompt: everything after the last IDE marker, trimmed; an
-/// empty prompt with images is `[Image]` (Codex's preview rule, §2.7).
+/// empty prompt with images is `[Image]` (Codex's preview rule, docs/rollout-format.md §2.7).
 pub fn clean_prompt(written: &str, images: usize) -> Option<String> {
     let text = match written.rfind(IDE_REQUEST_MARKER) {
         Some(i) => written[i + IDE_REQUEST_MARKER.len()..].trim(),
@@ -127,7 +127,7 @@ pub fn expected(spec: &SessionSpec, format: Format, placement: Placement) -> Exp
         },
         interactive: !lifecycle || spec.source.interactive(),
         cli_version: lifecycle.then(|| spec.cli_version.clone()),
-        // Bare headers carry `git` only from 0.10 (§3).
+        // Bare headers carry `git` only from 0.10 (docs/rollout-format.md §3).
         git_branch: if lifecycle || (format == Format::Bare && ver.at_least(10)) {
             spec.git.as_ref().and_then(|g| g.branch.clone())
         } else {
@@ -136,8 +136,8 @@ pub fn expected(spec: &SessionSpec, format: Format, placement: Placement) -> Exp
     }
 }
 
-/// `rollout-YYYY-MM-DDThh-mm-ss-<id>[_<rollout_id>].jsonl[.zst]` (§1.2), or the first builds'
-/// `rollout-YYYY-MM-DD-<id>.jsonl` for [`Format::BareFlatNoTime`] (§1.5).
+/// `rollout-YYYY-MM-DDThh-mm-ss-<id>[_<rollout_id>].jsonl[.zst]` (docs/rollout-format.md §1.2), or the first builds'
+/// `rollout-YYYY-MM-DD-<id>.jsonl` for [`Format::BareFlatNoTime`] (docs/rollout-format.md §1.5).
 pub fn file_name(spec: &SessionSpec, format: Format, compressed: bool) -> String {
     let mut name = if format == Format::BareFlatNoTime {
         format!("rollout-{}-{}", time::date(spec.created_ms), spec.id)
@@ -260,7 +260,7 @@ pub(crate) fn write_rendered(
     })
 }
 
-/// Write `bytes` (zstd level 3 when `compressed`, like Codex's compressor, §1.2), creating parent
+/// Write `bytes` (zstd level 3 when `compressed`, like Codex's compressor, docs/rollout-format.md §1.2), creating parent
 /// directories, and set the mtime. Returns the size on disk.
 pub fn write_file(path: &Path, bytes: &[u8], compressed: bool, mtime_ms: i64) -> io::Result<u64> {
     if let Some(dir) = path.parent() {
@@ -283,7 +283,7 @@ fn set_mtime(f: &File, ms: i64) -> io::Result<()> {
     f.set_modified(SystemTime::UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64))
 }
 
-/// One `session_index.jsonl` line: `{"id":…,"thread_name":…,"updated_at":…}` (§1.3).
+/// One `session_index.jsonl` line: `{"id":…,"thread_name":…,"updated_at":…}` (docs/rollout-format.md §1.3).
 pub fn session_index_line(id: &str, name: &str, updated_ms: i64) -> String {
     format!(
         "{{\"id\":{},\"thread_name\":{},\"updated_at\":{}}}\n",
@@ -309,7 +309,7 @@ pub fn append_session_index(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pitfall writers (§7)
+// Pitfall writers (docs/rollout-format.md §7)
 // ---------------------------------------------------------------------------------------------
 
 /// Insert `extra` (complete lines) after the first `after_lines` lines of `bytes`.
@@ -399,7 +399,7 @@ pub(crate) fn expected_fork(
     e
 }
 
-/// Pitfall 6 (reverted thread, §1.2): the original `rollout-<ts>-<thread>.jsonl` with all of
+/// Pitfall 6 (reverted thread, docs/rollout-format.md §1.2): the original `rollout-<ts>-<thread>.jsonl` with all of
 /// `spec.turns`, and `rollout-<ts2>-<thread>_<rollout>.jsonl` whose paginated `session_meta`
 /// carries `history_base` = the first `keep_turns` turns of the original, followed by
 /// `new_turns`. Returns both paths (original first; the revert is the current file) and the

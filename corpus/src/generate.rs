@@ -201,7 +201,7 @@ pub fn generate(codex_home: &Path, opts: &CorpusOptions) -> io::Result<Manifest>
         manifest.sessions.push(o.session);
     }
 
-    // session_index.jsonl: append-only in time order, last entry per id wins (§1.3).
+    // session_index.jsonl: append-only in time order, last entry per id wins (docs/rollout-format.md §1.3).
     let mut index: Vec<(i64, &str, &str)> = plans
         .iter()
         .flat_map(|p| {
@@ -226,7 +226,7 @@ pub fn generate(codex_home: &Path, opts: &CorpusOptions) -> io::Result<Manifest>
         manifest.files += 1;
     }
 
-    // history.jsonl: TUI prompts, `{"session_id","ts","text"}` (§1.3).
+    // history.jsonl: TUI prompts, `{"session_id","ts","text"}` (docs/rollout-format.md §1.3).
     history.sort();
     if !history.is_empty() {
         let mut buf = String::new();
@@ -395,7 +395,7 @@ fn write_plan(home: &Path, plans: &[Plan], i: usize) -> io::Result<Outcome> {
 // Planning
 // ---------------------------------------------------------------------------------------------
 
-/// Release timeline (date → minor version), from the tags in codex-rollouts.md §3. Versions in
+/// Release timeline (date → minor version), from the tags in docs/rollout-format.md §3. Versions in
 /// between are interpolated; it only has to be plausible and monotonic.
 const TIMELINE: &[(i64, u32, u32, u64)] = &[
     (2025, 5, 7, 0),
@@ -680,7 +680,7 @@ fn plan(i: usize, opts: &CorpusOptions, prior: &[Plan]) -> Plan {
 
     // --- How big. Tool outputs (1–20 KB each, skewed small) and reasoning blobs (0.6–5 KB) are
     // drawn per call like real ones; the *number* of calls follows from the session's target
-    // size, so small sessions have few calls and multi-MB ones have hundreds (§2.4: 160+
+    // size, so small sessions have few calls and multi-MB ones have hundreds (docs/rollout-format.md §2.4: 160+
     // token_count events per session is normal).
     let (target, huge) = target_size(&mut rng);
     let instructions = if minor >= 88 { 13_000u64 } else { 0 };
@@ -818,7 +818,7 @@ fn plan(i: usize, opts: &CorpusOptions, prior: &[Plan]) -> Plan {
         Format::Envelope | Format::Paginated | Format::EnvelopeKind
     ) && roll >= 970
     {
-        // Compressed after 7 idle days (§1.2).
+        // Compressed after 7 idle days (docs/rollout-format.md §1.2).
         compressed = true;
     }
     if !matches!(extra, Extra::None) {

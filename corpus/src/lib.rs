@@ -1,11 +1,11 @@
 //! Deterministic generator of realistic OpenAI Codex CLI homes (`$CODEX_HOME`) for codexd's
 //! end-to-end tests and benchmarks.
 //!
-//! The on-disk format follows `docs/codex-rollouts.md` (section numbers in comments refer to it).
+//! The on-disk format follows `docs/rollout-format.md` (section numbers in comments refer to it).
 //!
 //! * [`fixtures`]: write *one* session from a [`SessionSpec`] in a chosen [`Format`] and
 //!   [`Placement`] ([`fixtures::write_session`]), compute the ground truth a reader should report
-//!   ([`fixtures::expected`]), and write each §7 pitfall ([`fixtures::write_pitfall`] and the
+//!   ([`fixtures::expected`]), and write each docs/rollout-format.md §7 pitfall ([`fixtures::write_pitfall`] and the
 //!   individual `write_*` helpers).
 //! * [`generate`]: a whole home of N sessions with a realistic size and line mix, seeded and
 //!   byte-for-byte reproducible, plus a [`Manifest`] of ground truth.

@@ -3,7 +3,7 @@
 //! Every line is built with the ordered writer in `json.rs` so field order matches what Codex's
 //! serde structs produce (`{"timestamp":…,["ordinal":…,]"type":…,"payload":{"type":…`). Which
 //! optional fields appear is gated on the spec's `cli_version`, following the change log in
-//! codex-rollouts.md §3 (e.g. `source` from 0.44, `model_provider` from 0.51, `base_instructions`
+//! docs/rollout-format.md §3 (e.g. `source` from 0.44, `model_provider` from 0.51, `base_instructions`
 //! from 0.88, `local_images`/`text_elements` from 0.84).
 
 use crate::json::Jw;
@@ -28,7 +28,7 @@ pub(crate) struct RenderOpts<'a> {
     pub start_ordinal: u64,
     pub history_base: Option<HistoryBase>,
     /// Complete lines copied verbatim after our `session_meta` (a legacy fork copies its parent's
-    /// history, parent `session_meta` included, §2.2).
+    /// history, parent `session_meta` included, docs/rollout-format.md §2.2).
     pub fork_prefix: Option<&'a [u8]>,
     /// Don't write the session-start context (a revert continues a thread that already has it).
     pub skip_injected: bool,
@@ -248,14 +248,14 @@ impl<'s> R<'s> {
     // -----------------------------------------------------------------------------------------
 
     fn envelope_session(&mut self, opts: &RenderOpts<'_>) {
-        // The header line is written at first persist, a moment after `payload.timestamp` (§2.2).
+        // The header line is written at first persist, a moment after `payload.timestamp` (docs/rollout-format.md §2.2).
         self.tick(40, 2500);
         self.session_meta(opts.history_base.as_ref());
         if let Some(prefix) = opts.fork_prefix {
             self.out.extend_from_slice(prefix);
         }
         // Session-start context (pre-0.99 files were created with it, before any turn). In
-        // paginated mode it is written inside the first turn instead (§2.7).
+        // paginated mode it is written inside the first turn instead (docs/rollout-format.md §2.7).
         if self.spec.injected && !self.paginated && !opts.skip_injected {
             self.injected_context();
         }
@@ -271,7 +271,7 @@ impl<'s> R<'s> {
         let spec = self.spec;
         let v = self.ver;
         let created = time::rfc3339_ms(spec.created_ms);
-        // Sub-agents share their root's `session_id` (§1.4); written from ~0.128 (2026-05).
+        // Sub-agents share their root's `session_id` (docs/rollout-format.md §1.4); written from ~0.128 (2026-05).
         let has_session_id = self.paginated || v.at_least(128);
         let root = match (spec.source, &spec.parent_thread_id) {
             (Source::Subagent, Some(p)) => p.clone(),
@@ -404,7 +404,7 @@ impl<'s> R<'s> {
         }
     }
 
-    /// The injected, non-prompt messages of a session start (§2.7).
+    /// The injected, non-prompt messages of a session start (docs/rollout-format.md §2.7).
     fn injected_context(&mut self) {
         if self.ver.at_least(70) {
             let text = format!(
@@ -499,7 +499,7 @@ impl<'s> R<'s> {
             w.end();
         });
         if index == 0 {
-            // The first token_count of a session has no usage yet (§2.4).
+            // The first token_count of a session has no usage yet (docs/rollout-format.md §2.4).
             self.token_count(true);
         }
         let turn_cwd = turn.cwd.clone().unwrap_or_else(|| spec.cwd.clone());
@@ -685,7 +685,7 @@ impl<'s> R<'s> {
             && !v.at_least(130)
             && let Some(name) = spec.name.as_deref()
         {
-            // 0.93 → 2026-05 also recorded /rename in the rollout (§2.7).
+            // 0.93 → 2026-05 also recorded /rename in the rollout (docs/rollout-format.md §2.7).
             let id = spec.id.clone();
             self.tick(5_000, 60_000);
             self.event(|_, w| {
@@ -1180,7 +1180,7 @@ impl<'s> R<'s> {
         });
     }
 
-    /// `compacted` with a `replacement_history` that repeats earlier prompts (§2.6), then the
+    /// `compacted` with a `replacement_history` that repeats earlier prompts (docs/rollout-format.md §2.6), then the
     /// `context_compacted` event (legacy mode only).
     fn compaction(&mut self) {
         let prompts = self.written_prompts.clone();
@@ -1223,7 +1223,7 @@ impl<'s> R<'s> {
     fn bare_session(&mut self) {
         let spec = self.spec;
         let flat_no_time = self.fmt == Format::BareFlatNoTime;
-        // §3: `record_type` state lines from 0.8.0; reasoning items and header `git` from 0.10.
+        // docs/rollout-format.md §3: `record_type` state lines from 0.8.0; reasoning items and header `git` from 0.10.
         let state_lines = !flat_no_time && self.ver.at_least(8);
         let reasoning = !flat_no_time && self.ver.at_least(10);
         let created = time::rfc3339_ms(spec.created_ms);
@@ -1242,7 +1242,7 @@ impl<'s> R<'s> {
                 w.obj().ks("record_type", "state").end();
             });
         }
-        // The first Rust builds injected no context (§3); 0.8–0.31 sent AGENTS.md and the
+        // The first Rust builds injected no context (docs/rollout-format.md §3); 0.8–0.31 sent AGENTS.md and the
         // environment as user messages.
         let injected = spec.injected && !flat_no_time;
         if injected {

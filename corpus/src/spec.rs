@@ -4,16 +4,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::time;
 
-/// Line grammar of a rollout file (codex-rollouts.md §2, §3).
+/// Line grammar of a rollout file (docs/rollout-format.md §2, §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// 0.48–0.146 "legacy" history mode: `{"timestamp","type","payload"}` envelope, `session_meta`
-    /// header, `event_msg user_message`/`agent_message` mirrors, `turn_context` (§2.1–2.5).
+    /// header, `event_msg user_message`/`agent_message` mirrors, `turn_context` (docs/rollout-format.md §2.1–2.5).
     /// Fields are gated by `cli_version` (e.g. `instructions` before 0.88, `base_instructions` after).
     Envelope,
     /// 0.32–0.47: envelope, but injected context is *also* mirrored as `user_message` events with
-    /// `kind` ≠ `"plain"`; `task_*` events have no `turn_id`; `turn_context` only from 0.35 (§2.7).
+    /// `kind` ≠ `"plain"`; `task_*` events have no `turn_id`; `turn_context` only from 0.35 (docs/rollout-format.md §2.7).
     EnvelopeKind,
     /// 0.147+ paginated mode: `ordinal` on every line, `history_mode:"paginated"`, `world_state`,
     /// `item_completed` `UserMessage`/`AgentMessage` and no `user_message`/`agent_message` events;
@@ -21,7 +21,7 @@ pub enum Format {
     Paginated,
     /// 0.0.2505141337–0.31 (pre-envelope): bare header `{"id","timestamp","instructions"[,"git"]}`,
     /// bare response items with no timestamps; `{"record_type":"state"}` lines from 0.8,
-    /// `reasoning` items and header `git` from 0.10 (§3). Use [`Placement::LegacyFlat`] for
+    /// `reasoning` items and header `git` from 0.10 (docs/rollout-format.md §3). Use [`Placement::LegacyFlat`] for
     /// versions before 0.8 (no date directories yet).
     Bare,
     /// The first Rust builds (2025-05-07 … 05-12): bare header without git, no state lines, no
@@ -74,7 +74,7 @@ impl Format {
     }
 }
 
-/// Where the file lives under `$CODEX_HOME` (§1.2, §1.5).
+/// Where the file lives under `$CODEX_HOME` (docs/rollout-format.md §1.2, §1.5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Placement {
@@ -86,7 +86,7 @@ pub enum Placement {
     Archived,
 }
 
-/// `session_meta.payload.source` (§2.2).
+/// `session_meta.payload.source` (docs/rollout-format.md §2.2).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
@@ -113,7 +113,7 @@ impl Source {
         }
     }
 
-    /// Interactive sessions are the ones Codex's picker shows by default (§4.1).
+    /// Interactive sessions are the ones Codex's picker shows by default (docs/rollout-format.md §4.1).
     pub fn interactive(self) -> bool {
         matches!(self, Source::Cli | Source::Vscode | Source::Missing)
     }
@@ -129,7 +129,7 @@ pub struct Git {
     pub commit: Option<String>,
 }
 
-/// How a turn ends (§5).
+/// How a turn ends (docs/rollout-format.md §5).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TurnEnd {
@@ -190,7 +190,7 @@ pub struct Turn {
     /// Attached images (`input_image` parts / `images` data URLs).
     pub images: usize,
     /// Base64 size of each image's data URL; 0 ⇒ a small ~1.5 KB image. Multi-MB values produce
-    /// the huge single lines of pitfall §7.3.
+    /// the huge single lines of pitfall docs/rollout-format.md §7.3.
     pub image_bytes: usize,
     pub end: TurnEnd,
     /// The agent's final answer (`agent_message` / `last_agent_message`).
@@ -206,12 +206,12 @@ pub struct Turn {
     /// Working directory of this turn (`turn_context.cwd`); `None` ⇒ the session's cwd.
     pub cwd: Option<String>,
     /// Write a `compacted` line (with `replacement_history` repeating the earlier prompts) and a
-    /// `context_compacted` event before this turn (§2.6).
+    /// `context_compacted` event before this turn (docs/rollout-format.md §2.6).
     pub compact_before: bool,
     /// After this turn, `thread_rolled_back{num_turns}` drops the last N turns (envelope formats).
     pub rollback: usize,
     /// Start this turn this long after the previous one ended (a resume days later appends to
-    /// the old file, §1.2); 0 ⇒ a normal pause of seconds to minutes.
+    /// the old file, docs/rollout-format.md §1.2); 0 ⇒ a normal pause of seconds to minutes.
     pub resume_after_ms: u64,
 }
 
@@ -261,14 +261,14 @@ pub struct SessionSpec {
     /// Set for a reverted thread's extra file: name `rollout-<ts>-<id>_<rollout_id>.jsonl`.
     pub rollout_id: Option<String>,
     /// Creation instant, unix ms UTC (`session_meta.payload.timestamp`; file name and date dirs
-    /// use the same wall-clock value, §1.2).
+    /// use the same wall-clock value, docs/rollout-format.md §1.2).
     pub created_ms: i64,
     pub cwd: String,
     /// `codex_cli_rs`, `codex_vscode`, `Codex Desktop`, `codex_exec`, …
     pub originator: String,
     pub cli_version: String,
     pub source: Source,
-    /// For `Source::Subagent`: the spawning thread (also used as `session_id`, §1.4).
+    /// For `Source::Subagent`: the spawning thread (also used as `session_id`, docs/rollout-format.md §1.4).
     pub parent_thread_id: Option<String>,
     /// `session_meta.payload.forked_from_id`.
     pub forked_from_id: Option<String>,
@@ -386,7 +386,7 @@ impl Ver {
     }
 }
 
-/// `turn_context` lines exist since 0.35 (§3), so only in envelope files of that age.
+/// `turn_context` lines exist since 0.35 (docs/rollout-format.md §3), so only in envelope files of that age.
 pub(crate) fn writes_turn_context(format: Format, ver: Ver) -> bool {
     format.has_lifecycle() && (format != Format::EnvelopeKind || ver.at_least(35))
 }

@@ -65,7 +65,7 @@ pub fn ms_from_civil(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> i64 {
         + i64::from(s) * 1000
 }
 
-/// `2026-02-23T11:40:23.298Z`: the line/`session_meta` timestamp shape (§2.1).
+/// `2026-02-23T11:40:23.298Z`: the line/`session_meta` timestamp shape (docs/rollout-format.md §2.1).
 pub fn rfc3339_ms(ms: i64) -> String {
     let c = Civil::from_ms(ms);
     format!(
@@ -74,7 +74,7 @@ pub fn rfc3339_ms(ms: i64) -> String {
     )
 }
 
-/// `2026-02-23T11-40-23`: the timestamp inside a rollout file name (§1.2; `:` → `-`).
+/// `2026-02-23T11-40-23`: the timestamp inside a rollout file name (docs/rollout-format.md §1.2; `:` → `-`).
 pub fn file_stamp(ms: i64) -> String {
     let c = Civil::from_ms(ms);
     format!(

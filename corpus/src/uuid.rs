@@ -1,4 +1,4 @@
-//! UUID text in the versions Codex used (§1.4): v4 up to 0.38, v7 (time-ordered) since 0.39.
+//! UUID text in the versions Codex used (docs/rollout-format.md §1.4): v4 up to 0.38, v7 (time-ordered) since 0.39.
 
 use crate::rng::Rng;
 

@@ -1,6 +1,6 @@
 //! The socket side: accept loop, per-connection JSON-lines sessions, limits.
 //!
-//! Limits (daemon-practices §7.3): at most `MAX_CONNECTIONS` at once (excess connections get
+//! Limits: at most `MAX_CONNECTIONS` at once (excess connections get
 //! a `busy` error line, never a hang); request lines capped at 1 MiB; a client must say
 //! hello within `HELLO_TIMEOUT` and may idle `IDLE_TIMEOUT` between requests; writes time out
 //! so a client that reads nothing cannot pin a task. Connections from other uids are dropped.

@@ -1,5 +1,5 @@
 //! Watching `$CODEX_HOME`: events are hints that say *where* to look; `scan` decides *what*
-//! is there (daemon-practices §0 items 1–8).
+//! is there.
 //!
 //! - `sessions/` and `archived_sessions/` are watched recursively, `$CODEX_HOME` itself
 //!   non-recursively (so their creation, and `session_index.jsonl` rewrites, are seen). A

@@ -1,6 +1,6 @@
 //! Where the daemon's socket lives, shared so both sides agree without talking.
 //!
-//! Resolution order (design.md, daemon-practices §7.1): `--socket` / `$CODEXD_SOCKET`;
+//! Resolution order: `--socket` / `$CODEXD_SOCKET`;
 //! `$XDG_RUNTIME_DIR/codexd/codexd.sock`; `$TMPDIR/codexd-$UID/codexd.sock` on macOS;
 //! `/tmp/codexd-$UID/codexd.sock` elsewhere. The directory (not the socket) is the security
 //! boundary: the daemon creates it 0700 and refuses one it does not own.

@@ -249,7 +249,7 @@ pub fn signal(child: &Child, sig: &str) {
     assert!(ok.success());
 }
 
-/// Rollout lines, written from codex-rollouts.md.
+/// Rollout lines, written from docs/rollout-format.md.
 pub mod lines {
     pub fn meta(id: &str, ts: &str, cwd: &str, source: &str) -> String {
         format!(

@@ -1,7 +1,7 @@
 //! Telling a real user prompt apart from the context Codex injects as `role:"user"` text.
 //!
 //! Codex marks a user message as "contextual" when a text part, trimmed, starts with one of a
-//! known set of markers (codex-rollouts.md §2.7, `contextual_user_message.rs`). We match the
+//! known set of markers (docs/rollout-format.md §2.7, `contextual_user_message.rs`). We match the
 //! start markers ASCII-case-insensitively; end markers are not required because bundled
 //! messages (plugins + AGENTS.md + environment) start with one marker and end with another.
 

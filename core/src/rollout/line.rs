@@ -81,7 +81,7 @@ pub fn classify(prefix: &[u8]) -> Quick {
             match after.strip_prefix(b",\"role\":\"") {
                 Some(r) if r.starts_with(b"user\"") => {
                     // Injected context (AGENTS.md, environment) is most of these bytes; a message
-                    // whose first text part is context is context (§2.7's any-part rule).
+                    // whose first text part is context is context (docs/rollout-format.md §2.7's any-part rule).
                     const FIRST_TEXT: &[u8] =
                         b"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"";
                     match r.strip_prefix(FIRST_TEXT) {

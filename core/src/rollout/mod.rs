@@ -1,4 +1,4 @@
-//! Reading one rollout file into a [`RolloutRecord`] (codex-rollouts.md is the spec).
+//! Reading one rollout file into a [`RolloutRecord`] (docs/rollout-format.md is the spec).
 //!
 //! - [`name`]: which files are rollouts and which thread they belong to.
 //! - [`line`]: the cheap prefix test that lets most bytes go by unparsed.

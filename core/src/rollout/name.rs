@@ -1,4 +1,4 @@
-//! The rollout file-name grammar (codex-rollouts.md §1.2, §1.5).
+//! The rollout file-name grammar (docs/rollout-format.md §1.2, §1.5).
 //!
 //! `rollout-<time>-<thread-uuid>[_<rollout-uuid>].jsonl[.zst]` where `<time>` is
 //! `YYYY-MM-DDThh-mm-ss` (local wall clock, no zone) or, in the first Rust builds, `YYYY-MM-DD`.

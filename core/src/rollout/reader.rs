@@ -2,7 +2,7 @@
 //!
 //! Invariants:
 //! - Only bytes up to the last `\n` are consumed; a partial last line is re-read once its
-//!   newline arrives (codex-rollouts.md pitfall 2).
+//!   newline arrives (docs/rollout-format.md pitfall 2).
 //! - A line is buffered only while it may matter: a long line whose prefix says it is
 //!   irrelevant is skipped as it streams past, and no line is buffered beyond `MAX_LINE`
 //!   (pitfall 3), so memory per file is bounded whatever the file holds.

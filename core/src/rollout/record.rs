@@ -245,7 +245,7 @@ impl RolloutRecord {
 
     fn apply_meta(&mut self, m: MetaPayload<'_>) {
         // The first session_meta is the file's own; legacy forks copy their parent's header
-        // lines after it, which must not overwrite ours (§2.2, pitfall 6).
+        // lines after it, which must not overwrite ours (docs/rollout-format.md §2.2, pitfall 6).
         if self.has_meta {
             return;
         }

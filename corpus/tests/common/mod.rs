@@ -87,7 +87,7 @@ fn env_cwd(text: &str) -> Option<String> {
     Some(text[start..end].to_string())
 }
 
-/// Parse one rollout the way §6b describes.
+/// Parse one rollout the way docs/rollout-format.md §6b describes.
 pub fn read(bytes: &[u8]) -> Read {
     let mut r = Read::default();
     for line in complete_lines(bytes) {
@@ -327,7 +327,7 @@ pub fn mtime_ms(path: &Path) -> i64 {
         .as_millis() as i64
 }
 
-/// Is `name` a rollout file name by the grammar of §1.2/§1.5? Returns (thread id, rollout id).
+/// Is `name` a rollout file name by the grammar of docs/rollout-format.md §1.2/docs/rollout-format.md §1.5? Returns (thread id, rollout id).
 pub fn parse_name(name: &str) -> Option<(String, Option<String>)> {
     let rest = name.strip_prefix("rollout-")?;
     let stem = rest
