@@ -253,12 +253,7 @@ impl Engine {
             name: t.title_name().map(str::to_owned),
             first_prompt: t.first_prompt().map(str::to_owned),
             prompts: t.prompts().iter().map(|p| String::from(&*p.text)).collect(),
-            files: r
-                .files
-                .iter()
-                .filter_map(|f| work_name(f, r.cwd()))
-                .map(str::to_owned)
-                .collect(),
+            files: r.files.iter().map(|f| String::from(&**f)).collect(),
             answer: t.last_answer().map(str::to_owned),
             repo: r.meta.git_origin.clone().map(String::from),
             meta: codexd_route::DocMeta {
@@ -270,34 +265,6 @@ impl Engine {
                 fingerprint: 0,
             },
         })
-    }
-}
-
-/// A file the session named (its last two path components, `rollout/files.rs`), less the
-/// session's own directory: the directory's words say where the work happened (the Place
-/// field), not what it was about, and a prompt that shares only them must not read as naming
-/// the session's files. The directory itself (a command's `workdir`) is no file at all.
-fn work_name<'a>(file: &'a str, cwd: Option<&str>) -> Option<&'a str> {
-    let Some(cwd) = cwd
-        .map(|c| c.trim_end_matches('/'))
-        .filter(|c| !c.is_empty())
-    else {
-        return Some(file);
-    };
-    let is_cwd = cwd == file
-        || cwd
-            .strip_suffix(file)
-            .is_some_and(|head| head.ends_with('/'));
-    if is_cwd {
-        return None;
-    }
-    let base = cwd.rsplit('/').next().unwrap_or(cwd);
-    match file
-        .strip_prefix(base)
-        .and_then(|rest| rest.strip_prefix('/'))
-    {
-        Some(rest) if !rest.is_empty() => Some(rest),
-        _ => Some(file),
     }
 }
 

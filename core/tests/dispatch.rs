@@ -201,8 +201,10 @@ fn a_reverted_thread_inherits_the_kept_prompts_of_its_history_base() {
 fn the_route_index_follows_every_table_change_without_being_asked() {
     let home = tempfile::tempdir().unwrap();
     let now = now_ms();
-    // Route never resumes a session whose directory is gone: give them a real one.
-    let project = home.path().join("camera-rig");
+    // Route never resumes a session whose directory is gone: give them a real one (named
+    // apart from the prompt's words: a directory's name counts as the session's subject when
+    // its commands ran there, see BENCHMARKS.md).
+    let project = home.path().join("proj");
     std::fs::create_dir(&project).unwrap();
     let cwd = project.display().to_string();
     let first = SessionSpec {
