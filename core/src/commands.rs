@@ -13,7 +13,8 @@ use codexd_proto::{
 use crate::engine::{Engine, Shared};
 use codexd_proto::shell::quote as shell_quote;
 
-use crate::table::{StatusPolicy, Thread, format_secs, now_ms, recency_order};
+use crate::table::{StatusPolicy, Thread, now_ms, recency_order};
+use crate::view::{self, format_secs};
 
 /// Answer one request. `Shutdown` is acknowledged here; stopping is the server's job.
 pub fn dispatch(shared: &Shared, id: u64, request: Request) -> Response {
@@ -106,7 +107,7 @@ fn list(shared: &Shared, id: u64, p: &ListParams) -> Response {
         let sessions = keys[..limit]
             .iter()
             .filter_map(|(_, tid)| table.thread(tid))
-            .map(|t| t.summary(now, policy))
+            .map(|t| view::summary(&t, now, policy))
             .collect();
         return Response::ok(id, &ListResponse { sessions, total });
     }
@@ -122,7 +123,7 @@ fn list(shared: &Shared, id: u64, p: &ListParams) -> Response {
     newest_first(&mut threads, limit);
     let sessions = threads[..limit]
         .iter()
-        .map(|t| t.summary(now, policy))
+        .map(|t| view::summary(t, now, policy))
         .collect();
     Response::ok(id, &ListResponse { sessions, total })
 }
@@ -177,7 +178,7 @@ fn ambiguous(
     if let Some(e) = r.error.as_mut() {
         e.candidates = matches[..shown]
             .iter()
-            .map(|t| t.summary(now, policy))
+            .map(|t| view::summary(t, now, policy))
             .collect();
     }
     r
@@ -187,7 +188,7 @@ fn show(shared: &Shared, id: u64, query: &str) -> Response {
     let eng = shared.lock();
     let now = now_ms();
     match eng.table().resolve(query) {
-        Ok(Some(t)) => Response::ok(id, &t.detail(now, eng.config().policy)),
+        Ok(Some(t)) => Response::ok(id, &view::detail(&t, now, eng.config().policy)),
         Ok(None) => not_found(id, query),
         Err(matches) => ambiguous(id, query, &matches, now, eng.config().policy),
     }
@@ -214,7 +215,7 @@ fn cleanup(shared: &Shared, id: u64, p: &CleanupParams) -> Response {
             .filter(|t| {
                 !matches!(t.status(now, policy), Status::Active | Status::Running) && old_enough(t)
             })
-            .map(|t| t.summary(now, policy))
+            .map(|t| view::summary(t, now, policy))
             .collect();
         let to_archive: Vec<String> = eligible
             .iter()

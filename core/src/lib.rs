@@ -30,3 +30,4 @@ pub mod rollout;
 pub mod scan;
 pub mod session_index;
 pub mod table;
+pub mod view;

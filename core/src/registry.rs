@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 use codexd_proto::Status;
 use serde_json::{Map, Value};
 
-use crate::table::{StatusPolicy, Table, UserState, format_millis};
+use crate::table::{StatusPolicy, Table, UserState};
+use crate::view::format_millis;
 
 /// The original format's version string (kept so old readers accept the file).
 pub const FORMAT_VERSION: &str = "1.0.0";
@@ -204,7 +205,7 @@ impl Snapshot {
     pub fn extend(&mut self, table: &Table, ids: &[String], now_ms: i64, policy: StatusPolicy) {
         self.0
             .extend(ids.iter().filter_map(|id| table.thread(id)).map(|t| {
-                let mut s = t.summary(now_ms, policy);
+                let mut s = crate::view::summary(&t, now_ms, policy);
                 // `running` is observed per request, not history: the registry says `active`.
                 if s.status == Status::Running {
                     s.status = Status::Active;

@@ -9,7 +9,9 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use codexd_proto::{SessionDetail, SessionSummary, Status, TurnState};
+use codexd_proto::Status;
+
+use crate::rollout::TurnState;
 
 use crate::rollout::context::one_line;
 use crate::rollout::{ParsedFile, RolloutName};
@@ -715,65 +717,6 @@ impl<'a> Thread<'a> {
         files.keys()
     }
 
-    pub fn summary(&self, now_ms: i64, policy: StatusPolicy) -> SessionSummary {
-        let r = self.record();
-        SessionSummary {
-            id: self.id.to_owned(),
-            short_id: self.short_id(),
-            name: self.title_name().map(str::to_owned),
-            task_summary: self.task_summary(),
-            title: self.title(),
-            status: self.status(now_ms, policy),
-            last_used: format_secs(self.updated_ms()),
-            created: self.created_ms().map(format_millis),
-            cwd: r.cwd().map(str::to_owned),
-            git_branch: r.meta.git_branch.clone().map(String::from),
-            source: self.source().to_owned(),
-            interactive: self.interactive(),
-            user_started: self.user_started(),
-            archived: self.archived(),
-            path: self.path.display().to_string(),
-        }
-    }
-
-    pub fn detail(&self, now_ms: i64, policy: StatusPolicy) -> SessionDetail {
-        let r = self.record();
-        // The first prompt and the five latest, oldest first.
-        let all: Vec<&str> = self.prompts().iter().map(|p| &*p.text).collect();
-        let mut shown: Vec<String> = Vec::new();
-        if let Some(first) = all.first() {
-            shown.push(first.to_string());
-        }
-        let tail_start = all.len().saturating_sub(5).max(1);
-        shown.extend(all.iter().skip(tail_start).map(|s| s.to_string()));
-        let summary = self.summary(now_ms, policy);
-        // Non-interactive, prompt on stdin; the client adapts it to the `codex` on PATH.
-        let in_git = r.meta.git_branch.is_some()
-            || r.meta.git_origin.is_some()
-            || r.meta.git_commit.is_some();
-        let resume_command =
-            crate::codex_cli::resume_exec(None, r.cwd(), self.id, None, in_git, "-").command;
-        SessionDetail {
-            turn_state: r.turn_state,
-            prompt_count: self.prompt_count(),
-            prompts: shown,
-            model: r.model.clone().map(String::from),
-            cli_version: r.meta.cli_version.clone().map(String::from),
-            originator: r.meta.originator.clone().map(String::from),
-            git_origin: r.meta.git_origin.clone().map(String::from),
-            git_commit: r.meta.git_commit.as_deref().map(str::to_owned),
-            tokens_total: r.tokens_total,
-            paths: self.files.keys().map(|p| p.display().to_string()).collect(),
-            status_set_by_user: self.user_status().is_some(),
-            resume_command,
-            last_answer: self.last_answer().map(str::to_owned),
-            forked_from: self.forked_from().map(str::to_owned),
-            continued_by: self.continued_by().into_iter().map(str::to_owned).collect(),
-            resume_note: None,
-            summary,
-        }
-    }
-
     /// The original command's keywords for the registry.
     pub fn keywords(&self) -> Vec<String> {
         codexd_route::original_keywords(&self.task_summary())
@@ -795,33 +738,6 @@ fn is_user_started(r: &crate::rollout::RolloutRecord) -> bool {
     );
     let codex_class = m.thread_source.as_deref().is_some_and(|s| s != "user");
     !(codex_source || codex_class || m.parent_thread_id.is_some())
-}
-
-/// `cd <cwd> && codex resume <id>` with the directory shell-quoted.
-pub fn resume_command(cwd: Option<&str>, id: &str) -> String {
-    match cwd {
-        Some(dir) => format!(
-            "cd {} && codex resume {id}",
-            codexd_proto::shell::quote(dir)
-        ),
-        None => format!("codex resume {id}"),
-    }
-}
-
-/// `YYYY-MM-DDThh:mm:ssZ`, the original command's `last_used` format.
-pub fn format_secs(ms: i64) -> String {
-    match jiff::Timestamp::from_millisecond(ms) {
-        Ok(t) => t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        Err(_) => "1970-01-01T00:00:00Z".to_owned(),
-    }
-}
-
-/// RFC 3339 with milliseconds, UTC.
-pub fn format_millis(ms: i64) -> String {
-    match jiff::Timestamp::from_millisecond(ms) {
-        Ok(t) => t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-        Err(_) => "1970-01-01T00:00:00.000Z".to_owned(),
-    }
 }
 
 /// Now, unix ms.

@@ -5,10 +5,10 @@
 use std::path::Path;
 
 use codexd_core::engine::{Config, Engine, Shared};
+use codexd_core::rollout::TurnState;
 use codexd_core::rollout::record::MAX_PROMPT_BYTES;
 use codexd_core::rollout::{ParsedFile, ReadOutcome, parse_bytes, read_rollout};
 use codexd_corpus::{CorpusOptions, Manifest, TurnState as Truth};
-use codexd_proto::TurnState;
 use proptest::prelude::*;
 
 fn scan(home: &Path) -> Shared {

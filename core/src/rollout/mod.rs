@@ -15,4 +15,4 @@ pub mod record;
 
 pub use name::{RolloutName, parse as parse_name};
 pub use reader::{FileState, ParsedFile, ReadOutcome, parse_bytes, read_rollout};
-pub use record::{Meta, Prompt, RolloutRecord};
+pub use record::{Meta, Prompt, RolloutRecord, TurnState};

@@ -7,7 +7,6 @@
 
 use std::borrow::Cow;
 
-use codexd_proto::TurnState;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -30,6 +29,20 @@ pub const MAX_ANSWER_BYTES: usize = 500;
 pub const MAX_FILES: usize = 16;
 
 /// The session header (`session_meta` payload, or the pre-0.32 bare header).
+/// State of the last turn, from the rollout's lifecycle events.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TurnState {
+    /// No turn recorded (or a format without lifecycle events).
+    #[default]
+    None,
+    /// `task_started` without a terminal event: running, suspended or crashed.
+    InProgress,
+    Completed,
+    Aborted,
+    Errored,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Meta {
     pub id: Option<Box<str>>,
