@@ -401,14 +401,22 @@ fn a_300_mb_line_is_passed_over_and_the_prompt_after_it_is_read() {
 }
 
 /// One rollout's bytes: meta, filler tool output (so reads take a while), `prompts` prompts.
-fn rollout_bytes(id: &str, prompts: &[String], filler_lines: usize) -> Vec<u8> {
-    let ts = "2026-11-22T09:00:00.000Z";
-    let mut out = lines::meta(id, ts, "/p", "cli") + "\n";
-    let filler = "x".repeat(8 * 1024);
+/// Every line after the meta carries `version` (its timestamp, the tool output's text), as
+/// every line Codex writes carries its own time: two versions of a file differ wherever their
+/// lines are.
+fn rollout_bytes(id: &str, prompts: &[String], filler_lines: usize, version: usize) -> Vec<u8> {
+    let ts = format!(
+        "2026-11-22T{:02}:{:02}:{:02}.000Z",
+        9 + version / 3600 % 12,
+        version / 60 % 60,
+        version % 60
+    );
+    let mut out = lines::meta(id, "2026-11-22T09:00:00.000Z", "/p", "cli") + "\n";
+    let filler: String = format!("v{version} ").repeat(8 * 1024 / 6);
     for p in prompts {
-        out += &lines::turn(ts, "/p");
+        out += &lines::turn(&ts, "/p");
         out += "\n";
-        out += &lines::user(ts, p);
+        out += &lines::user(&ts, p);
         out += "\n";
         for _ in 0..filler_lines {
             out += &format!(
@@ -416,10 +424,22 @@ fn rollout_bytes(id: &str, prompts: &[String], filler_lines: usize) -> Vec<u8> {
             );
             out += "\n";
         }
-        out += &lines::complete(ts);
+        out += &lines::complete(&ts);
         out += "\n";
     }
     out.into_bytes()
+}
+
+/// Version `version` of a rollout, longer than `than` bytes.
+fn rollout_longer_than(id: &str, prompts: &[String], version: usize, than: usize) -> Vec<u8> {
+    let mut filler = 40 + version % 7;
+    loop {
+        let bytes = rollout_bytes(id, prompts, filler, version);
+        if bytes.len() > than {
+            return bytes;
+        }
+        filler += 8;
+    }
 }
 
 #[test]
@@ -432,14 +452,14 @@ fn rollouts_rewritten_truncated_and_recompressed_while_read_end_equal_to_a_fresh
     let plain = |id: &str| home.join(lines::rollout_path(false, "2026-11-22T10-00-00", id));
     let zst = |id: &str| PathBuf::from(format!("{}.zst", plain(id).display()));
     for id in &ids {
-        let b = rollout_bytes(id, &[format!("first prompt of {id}")], 40);
+        let b = rollout_bytes(id, &[format!("first prompt of {id}")], 40, 0);
         env.write(&lines::rollout_path(false, "2026-11-22T10-00-00", id), &b);
     }
     env.start_daemon();
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let stop = AtomicBool::new(false);
     let served = AtomicUsize::new(0);
-    let (ops, requests) = std::thread::scope(|s| {
+    let (ops, rewrites, waited, requests) = std::thread::scope(|s| {
         let reader = s.spawn(|| {
             let mut n = 0;
             while !stop.load(Ordering::Relaxed) {
@@ -463,7 +483,15 @@ fn rollouts_rewritten_truncated_and_recompressed_while_read_end_equal_to_a_fresh
             }
             n
         });
-        let mut ops = 0;
+        // However this thread ends (a failed wait panics), the reader stops too.
+        struct StopOnDrop<'a>(&'a AtomicBool);
+        impl Drop for StopOnDrop<'_> {
+            fn drop(&mut self) {
+                self.0.store(true, Ordering::Relaxed);
+            }
+        }
+        let _stop = StopOnDrop(&stop);
+        let (mut ops, mut rewrites, mut waited) = (0, 0, 0);
         // At least 40 rounds, and on until clients have made 90 requests meanwhile.
         let mut round = 0;
         while round < 40 || served.load(Ordering::Relaxed) < 90 {
@@ -472,14 +500,41 @@ fn rollouts_rewritten_truncated_and_recompressed_while_read_end_equal_to_a_fresh
                 let prompts: Vec<String> = (0..=(round % 3))
                     .map(|k| format!("prompt {k} of round {round} for {id}"))
                     .collect();
-                let bytes = rollout_bytes(id, &prompts, 40 + round % 7);
+                let bytes = rollout_bytes(id, &prompts, 40 + round % 7, round);
                 let compressed = zst(id).exists();
-                match (round + i) % 5 {
-                    // Rewritten in place, or truncated and regrown, while being read: left out
-                    // for now. When the file grows back past what codexd had read before it
-                    // sees the shorter file, the tail read cannot tell (no check of the bytes
-                    // before its offset yet; RELIABILITY.md "not covered"). Appended instead.
-                    0 | 1 if !compressed => env.append(&plain(id), &bytes[bytes.len() / 2..]),
+                let op = (round + i) % 5;
+                // Every other round, a rewrite waits until the daemon has read the file as it
+                // is (its `show` equals a fresh scan's), so that its offset is this file's end:
+                // then the rewrite cannot be seen short, only as a file that looks appended to.
+                if op < 2 && !compressed && round % 2 == 0 {
+                    wait_for("the daemon to read the file before its rewrite", || {
+                        let r = env.client(&["--no-autostart", "show", id, "--json"]);
+                        let daemon: Option<serde_json::Value> =
+                            serde_json::from_str(&r.stdout).ok().filter(|_| r.code == 0);
+                        (daemon? == env.fresh_scan(&["show", id])).then_some(())
+                    });
+                    waited += 1;
+                }
+                match op {
+                    // Rewritten in place (same inode: truncate, then write) to more than its
+                    // old length, with other bytes throughout: unless codexd happens to stat the
+                    // file while it is short, it next sees a file that only looks appended to.
+                    0 if !compressed => {
+                        let len = fs::metadata(plain(id)).unwrap().len() as usize;
+                        let bytes = rollout_longer_than(id, &prompts, round, len);
+                        fs::write(plain(id), &bytes).unwrap();
+                        rewrites += 1;
+                    }
+                    // Truncated mid-line, then written on (other bytes) past its old length.
+                    1 if !compressed => {
+                        let f = fs::OpenOptions::new().write(true).open(plain(id)).unwrap();
+                        let len = f.metadata().unwrap().len() as usize;
+                        f.set_len((len / 3) as u64).unwrap();
+                        drop(f);
+                        let bytes = rollout_longer_than(id, &prompts, round, len);
+                        env.append(&plain(id), &bytes[len / 3..]);
+                        rewrites += 1;
+                    }
                     // Compressed: .jsonl.zst appears, then the .jsonl goes.
                     2 | 3 if !compressed => {
                         fs::write(zst(id), zstd::encode_all(&bytes[..], 3).unwrap()).unwrap();
@@ -496,7 +551,7 @@ fn rollouts_rewritten_truncated_and_recompressed_while_read_end_equal_to_a_fresh
             }
         }
         stop.store(true, Ordering::Relaxed);
-        (ops, reader.join().unwrap())
+        (ops, rewrites, waited, reader.join().unwrap())
     });
     env.sync();
     let daemon = env.json(&["list", "--all"]);
@@ -505,7 +560,18 @@ fn rollouts_rewritten_truncated_and_recompressed_while_read_end_equal_to_a_fresh
     for id in &ids {
         assert_eq!(env.json(&["show", id]), env.fresh_scan(&["show", id]));
     }
+    // The case this test is for happened: a file that looked appended to no longer held the
+    // bytes before codexd's offset (the daemon logs each at debug, `core/src/rollout/reader.rs`).
+    let log = env.daemon_log();
+    let caught = log
+        .matches("rollout changed before the read offset")
+        .count();
+    let overlapped = log.matches("rollout written to while read").count();
+    assert!(
+        caught >= waited / 2 && caught > 0,
+        "only {caught} of {waited} rewrites after a read were seen past the read offset"
+    );
     eprintln!(
-        "FIGURE rewrite/truncate/recompress: {ops} file operations under {requests} requests; table = fresh scan"
+        "FIGURE rewrite/truncate/recompress: {ops} file operations ({rewrites} rewrites or truncations regrown past the old length, {waited} of them once the daemon had read the file) under {requests} requests; {caught} caught by the check before the offset, {overlapped} reads overlapped by a write and made again; table = fresh scan"
     );
 }

@@ -16,7 +16,8 @@ use crate::table::{FileEntry, Table};
 
 /// Bumped when the cached types change meaning.
 /// 2: prompts are kept to 1000 bytes (were 2000).
-const CACHE_FORMAT: u32 = 4;
+/// 5: file states carry the hash of the bytes before their offset (`before_offset`).
+const CACHE_FORMAT: u32 = 5;
 
 #[derive(Serialize, Deserialize)]
 struct CacheFile {

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use codexd_core::engine::{Config, Engine, Shared};
 use codexd_core::rollout::TurnState;
+use codexd_core::rollout::reader::CHECK_WINDOW;
 use codexd_core::rollout::record::MAX_PROMPT_BYTES;
 use codexd_core::rollout::{ParsedFile, ReadOutcome, parse_bytes, read_rollout};
 use codexd_corpus::{CorpusOptions, Manifest, TurnState as Truth};
@@ -191,8 +192,8 @@ fn appending_reads_only_the_new_bytes() {
     };
     assert_eq!(
         bytes_read as usize,
-        more.len(),
-        "only the appended line is read"
+        CHECK_WINDOW + more.len(),
+        "only the appended line is read, after the window before the offset is checked"
     );
     assert_eq!(p2.record.real_prompts().count, 101);
     assert!(matches!(
@@ -232,7 +233,17 @@ fn incremental(bytes: &[u8], cuts: &[usize]) -> ParsedFile {
             prev.state.len = u64::MAX;
         }
         match read_rollout(&path, false, parsed.as_ref()).unwrap() {
-            ReadOutcome::Updated { parsed: p, .. } => parsed = Some(p),
+            ReadOutcome::Updated {
+                parsed: p,
+                bytes_read,
+            } => {
+                // An append never costs a full re-read: the window before the offset, then
+                // the bytes after it.
+                let offset = parsed.as_ref().map_or(0, |q| q.state.offset);
+                let window = offset.min(CHECK_WINDOW as u64);
+                assert_eq!(bytes_read, window + (written as u64 - offset));
+                parsed = Some(p);
+            }
             ReadOutcome::Unchanged => {}
         }
     }

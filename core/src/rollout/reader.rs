@@ -7,11 +7,19 @@
 //!   irrelevant is skipped as it streams past, and no line is buffered beyond `MAX_LINE`
 //!   (pitfall 3), so memory per file is bounded whatever the file holds.
 //! - A file whose identity changed (inode), that shrank, or that is compressed is re-read
-//!   from the start; otherwise reading resumes at the saved offset.
+//!   from the start; otherwise reading resumes at the saved offset, but only once the file is
+//!   seen to still hold the bytes just before it: the up to `CHECK_WINDOW` bytes ending at the
+//!   offset are read again (one `pread`) and their hash compared with the one taken when they
+//!   were consumed. A file rewritten in place, or truncated and regrown, to at least its old
+//!   length between two looks fails that check and is re-read from the start.
+//! - A read that a write overlapped (the file's size or mtime moved while it was read) is made
+//!   once more: a truncation and regrowth between two of its chunks would otherwise go unseen,
+//!   since the window checked next time is then already the new file's.
 
 use std::fs::File;
+use std::hash::Hasher;
 use std::io::{self, Read, Seek, SeekFrom};
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::Path;
 
 use super::line::{Quick, TokenTotal, classify, token_total};
@@ -24,6 +32,9 @@ const DECIDE_AT: usize = 16 * 1024;
 /// No line is buffered beyond this. Relevant lines this long are user messages carrying inline
 /// images; their text is salvaged from the prefix (see `salvage`).
 pub const MAX_LINE: usize = 4 * 1024 * 1024;
+/// How many bytes before the saved offset a tail read checks are still there (see the module
+/// doc): one small `pread` per tail read.
+pub const CHECK_WINDOW: usize = 4 * 1024;
 
 /// What we remember about a file between reads.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -34,6 +45,10 @@ pub struct FileState {
     pub mtime_ns: i64,
     /// Byte offset just past the last complete line consumed (plain files).
     pub offset: u64,
+    /// Hash of the up to `CHECK_WINDOW` bytes ending at `offset`, as they were consumed (plain
+    /// files): what a tail read checks before it trusts `offset`.
+    #[serde(default)]
+    pub before_offset: u64,
 }
 
 impl FileState {
@@ -44,6 +59,7 @@ impl FileState {
             len: m.len(),
             mtime_ns: m.mtime() * 1_000_000_000 + m.mtime_nsec(),
             offset: 0,
+            before_offset: 0,
         }
     }
 
@@ -76,7 +92,8 @@ pub enum ReadOutcome {
     /// Same identity, size and mtime as `prev`.
     Unchanged,
     /// New or updated contents; `bytes_read` counts bytes taken from disk (decompressed input
-    /// for `.zst`), which is what the "re-read only the appended bytes" test measures.
+    /// for `.zst`; the checked window and a repeated read included), which is what the
+    /// "re-read only the appended bytes" test measures.
     Updated { parsed: ParsedFile, bytes_read: u64 },
 }
 
@@ -86,7 +103,35 @@ pub fn read_rollout(
     compressed: bool,
     prev: Option<&ParsedFile>,
 ) -> io::Result<ReadOutcome> {
-    let mut file = File::open(path)?;
+    let mut earlier = 0;
+    for attempt in 0..2 {
+        match read_once(path, compressed, prev)? {
+            (ReadOutcome::Unchanged, _) => return Ok(ReadOutcome::Unchanged),
+            // A write overlapped this read: its bytes may mix two versions of the file in a way
+            // the next check cannot see. Once more (from `prev` again); a second overlap is
+            // kept, and the write's own event brings another read.
+            (ReadOutcome::Updated { bytes_read, .. }, true) if attempt == 0 => {
+                tracing::debug!(path = %path.display(), "rollout written to while read; reading it again");
+                earlier += bytes_read;
+            }
+            (ReadOutcome::Updated { parsed, bytes_read }, _) => {
+                return Ok(ReadOutcome::Updated {
+                    parsed,
+                    bytes_read: earlier + bytes_read,
+                });
+            }
+        }
+    }
+    unreachable!("the second attempt always returns")
+}
+
+/// One read of `path`; the flag says whether the file's size or mtime moved meanwhile.
+fn read_once(
+    path: &Path,
+    compressed: bool,
+    prev: Option<&ParsedFile>,
+) -> io::Result<(ReadOutcome, bool)> {
+    let file = File::open(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(io::Error::other("not a regular file"));
@@ -95,38 +140,100 @@ pub fn read_rollout(
     if let Some(p) = prev
         && p.state.unchanged(&state)
     {
-        return Ok(ReadOutcome::Unchanged);
+        return Ok((ReadOutcome::Unchanged, false));
     }
+    let at_open = state;
+    let raced = |file: &File| -> io::Result<bool> {
+        Ok(!FileState::from_metadata(&file.metadata()?).unchanged(&at_open))
+    };
     if compressed {
-        let decoder = zstd::stream::read::Decoder::new(file)?;
+        let decoder = zstd::stream::read::Decoder::new(&file)?;
         let mut record = RolloutRecord::default();
-        let (_, read) = feed_reader(decoder, &mut record, true)?;
+        let fed = feed_reader(decoder, &mut record, true, &[])?;
         state.offset = state.len;
         record.shrink_to_fit();
-        return Ok(ReadOutcome::Updated {
-            parsed: ParsedFile { state, record },
-            bytes_read: read,
-        });
+        let raced = raced(&file)?;
+        return Ok((
+            ReadOutcome::Updated {
+                parsed: ParsedFile { state, record },
+                bytes_read: fed.read,
+            },
+            raced,
+        ));
     }
-    // Continue from the saved offset only if this is still the same file and it did not
-    // shrink below what we consumed (a rewrite in place or truncation forces a full re-read).
-    let resume = prev.filter(|p| {
-        p.state.dev == state.dev && p.state.ino == state.ino && state.len >= p.state.offset
-    });
-    let (mut record, start) = match resume {
-        Some(p) => (p.record.clone(), p.state.offset),
-        None => (RolloutRecord::default(), 0),
+    // Continue from the saved offset only if this is still the same file, it did not shrink
+    // below what we consumed, and it still holds the bytes just before that offset (a rewrite
+    // in place or a truncation forces a full re-read).
+    let mut window = [0u8; CHECK_WINDOW];
+    let mut checked = 0u64;
+    let mut resume: Option<(&ParsedFile, usize)> = None;
+    if let Some(p) = prev
+        && p.state.dev == state.dev
+        && p.state.ino == state.ino
+        && state.len >= p.state.offset
+    {
+        let w = window_len(p.state.offset);
+        let holds = w == 0 || {
+            let bytes = &mut window[..w];
+            checked = w as u64;
+            match file.read_exact_at(bytes, p.state.offset - w as u64) {
+                Ok(()) => window_hash(bytes) == p.state.before_offset,
+                // Shorter than at the stat: truncated meanwhile.
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => false,
+                Err(e) => return Err(e),
+            }
+        };
+        if holds {
+            resume = Some((p, w));
+        } else {
+            tracing::debug!(path = %path.display(), offset = p.state.offset, "rollout changed before the read offset; reading it from the start");
+        }
+    }
+    let (mut record, start, before) = match resume {
+        Some((p, w)) => (p.record.clone(), p.state.offset, &window[..w]),
+        None => (RolloutRecord::default(), 0, &window[..0]),
     };
     if start > 0 {
-        file.seek(SeekFrom::Start(start))?;
+        (&file).seek(SeekFrom::Start(start))?;
     }
-    let (consumed, read) = feed_reader(file, &mut record, false)?;
-    state.offset = start + consumed;
+    let fed = feed_reader(&file, &mut record, false, before)?;
+    state.offset = start + fed.consumed;
+    state.before_offset = fed.window_hash;
     record.shrink_to_fit();
-    Ok(ReadOutcome::Updated {
-        parsed: ParsedFile { state, record },
-        bytes_read: read,
-    })
+    let raced = raced(&file)?;
+    Ok((
+        ReadOutcome::Updated {
+            parsed: ParsedFile { state, record },
+            bytes_read: checked + fed.read,
+        },
+        raced,
+    ))
+}
+
+/// How many bytes before `offset` are checked: `CHECK_WINDOW`, or all of them if fewer.
+fn window_len(offset: u64) -> usize {
+    offset.min(CHECK_WINDOW as u64) as usize
+}
+
+/// The hash kept of a window. std's SipHash with its fixed keys (`DefaultHasher::new`): the
+/// same in every run of one build, which is all that is needed — a cache written by another
+/// codexd version is ignored (`core/src/cache.rs`).
+fn window_hash(bytes: &[u8]) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(bytes);
+    h.finish()
+}
+
+/// Keep the last `CHECK_WINDOW` bytes of `buf` followed by `more`.
+fn keep_last(buf: &mut Vec<u8>, more: &[u8]) {
+    if more.len() >= CHECK_WINDOW {
+        buf.clear();
+        buf.extend_from_slice(&more[more.len() - CHECK_WINDOW..]);
+        return;
+    }
+    let excess = (buf.len() + more.len()).saturating_sub(CHECK_WINDOW);
+    buf.drain(..excess);
+    buf.extend_from_slice(more);
 }
 
 /// Parse a complete in-memory file (tests, fuzzing): same rules as reading from disk.
@@ -138,14 +245,26 @@ pub fn parse_bytes(bytes: &[u8]) -> (RolloutRecord, u64) {
     (record, consumed)
 }
 
-/// Stream `reader` through the line splitter. Returns (bytes consumed through the last
-/// newline, bytes read). With `finish_partial`, a final line without `\n` is used as well
-/// (compressed files are complete; plain files may still be being written).
+/// What one pass of the line splitter over a stream did.
+struct Fed {
+    /// Bytes through the last newline.
+    consumed: u64,
+    /// Bytes read.
+    read: u64,
+    /// `window_hash` of the up to `CHECK_WINDOW` bytes ending where consumption stopped.
+    window_hash: u64,
+}
+
+/// Stream `reader` through the line splitter; `before` holds the (checked) bytes just before
+/// the stream's first byte, so that the window kept can reach back past it. With
+/// `finish_partial`, a final line without `\n` is used as well (compressed files are
+/// complete; plain files may still be being written).
 fn feed_reader(
     mut reader: impl Read,
     record: &mut RolloutRecord,
     finish_partial: bool,
-) -> io::Result<(u64, u64)> {
+    before: &[u8],
+) -> io::Result<Fed> {
     // One read buffer per thread, reused across files: allocating 256 KiB per file would be
     // 10k mmap/munmap pairs for a cold scan.
     thread_local! {
@@ -155,7 +274,7 @@ fn feed_reader(
         if buf.len() != CHUNK {
             buf.resize(CHUNK, 0);
         }
-        feed_with(&mut reader, buf, record, finish_partial)
+        feed_with(&mut reader, buf, record, finish_partial, before)
     })
 }
 
@@ -164,9 +283,14 @@ fn feed_with(
     buf: &mut [u8],
     record: &mut RolloutRecord,
     finish_partial: bool,
-) -> io::Result<(u64, u64)> {
+    before: &[u8],
+) -> io::Result<Fed> {
     let mut splitter = LineSplitter::new(record);
     let mut read_total = 0u64;
+    // The last `CHECK_WINDOW` bytes before the current chunk, and (once a newline is seen)
+    // the last `CHECK_WINDOW` bytes through the last newline.
+    let mut recent = before.to_vec();
+    let mut window: Option<Vec<u8>> = None;
     loop {
         let n = match reader.read(buf) {
             Ok(0) => break,
@@ -175,12 +299,24 @@ fn feed_with(
             Err(e) => return Err(e),
         };
         read_total += n as u64;
+        let (fed_before, consumed_before) = (splitter.fed, splitter.consumed);
         splitter.feed(&buf[..n]);
+        if splitter.consumed > consumed_before {
+            let through = (splitter.consumed - fed_before) as usize;
+            let w = window.get_or_insert_with(Vec::new);
+            w.clone_from(&recent);
+            keep_last(w, &buf[..through]);
+        }
+        keep_last(&mut recent, &buf[..n]);
     }
     if finish_partial {
         splitter.finish();
     }
-    Ok((splitter.consumed, read_total))
+    Ok(Fed {
+        consumed: splitter.consumed,
+        read: read_total,
+        window_hash: window_hash(window.as_deref().unwrap_or(before)),
+    })
 }
 
 /// Splits a byte stream into lines, deciding per line whether to parse it.
@@ -381,6 +517,134 @@ mod tests {
         assert!(s.carry.capacity() <= MAX_LINE + CHUNK);
         let texts: Vec<_> = record.real_prompts().iter().map(|p| &*p.text).collect();
         assert_eq!(texts, vec!["look at \"this\" screenshot", "first prompt"]);
+    }
+
+    fn user(text: &str) -> String {
+        format!(
+            r#"{{"timestamp":"2026-01-01T00:00:00.000Z","type":"event_msg","payload":{{"type":"user_message","message":"{text}"}}}}"#
+        ) + "\n"
+    }
+
+    /// `n` prompts named `tag`, each followed by `filler` bytes of tool output.
+    fn rollout(tag: &str, n: usize, filler: usize) -> String {
+        let out = format!(
+            r#"{{"timestamp":"2026-01-01T00:00:00.000Z","type":"response_item","payload":{{"type":"function_call_output","call_id":"c","output":"{}"}}}}"#,
+            "x".repeat(filler)
+        ) + "\n";
+        (0..n)
+            .map(|i| user(&format!("prompt {i} of {tag}")) + &out)
+            .collect()
+    }
+
+    fn read(path: &Path, prev: Option<&ParsedFile>) -> (ParsedFile, u64) {
+        // Size and mtime identify a change here only if they moved; a rewrite within one
+        // mtime tick to the same length is what the forced stat below stands for.
+        let forced = prev.map(|p| {
+            let mut p = p.clone();
+            p.state.mtime_ns = i64::MIN;
+            p
+        });
+        match read_rollout(path, false, forced.as_ref()).unwrap() {
+            ReadOutcome::Updated { parsed, bytes_read } => (parsed, bytes_read),
+            ReadOutcome::Unchanged => panic!("a change was not seen"),
+        }
+    }
+
+    fn texts(r: &RolloutRecord) -> Vec<String> {
+        r.real_prompts()
+            .iter()
+            .map(|p| p.text.to_string())
+            .collect()
+    }
+
+    fn ino(path: &Path) -> u64 {
+        std::fs::metadata(path).unwrap().ino()
+    }
+
+    #[test]
+    fn a_rewrite_in_place_to_equal_or_greater_length_is_read_from_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.jsonl");
+        let old = rollout("old", 3, 3000);
+        std::fs::write(&path, &old).unwrap();
+        let inode = ino(&path);
+        let (first, _) = read(&path, None);
+        assert_eq!(first.state.offset as usize, old.len());
+        // Longer, different earlier content, same inode; then the same length again.
+        for new in [rollout("new", 4, 3000), rollout("NEW", 4, 3000)] {
+            let prev = read(&path, None).0;
+            std::fs::write(&path, &new).unwrap();
+            assert_eq!(ino(&path), inode, "a rewrite in place keeps the inode");
+            let (parsed, bytes_read) = read(&path, Some(&prev));
+            let (whole, consumed) = parse_bytes(new.as_bytes());
+            assert_eq!(parsed.record, whole, "the old prefix was kept");
+            assert_eq!(parsed.state.offset, consumed);
+            // The window, then the whole file.
+            assert_eq!(bytes_read as usize, CHECK_WINDOW + new.len());
+        }
+    }
+
+    #[test]
+    fn a_truncation_regrown_past_the_offset_is_read_from_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.jsonl");
+        let old = rollout("old", 3, 3000);
+        std::fs::write(&path, &old).unwrap();
+        let (prev, _) = read(&path, None);
+        // Cut mid-line, then written on with other bytes to beyond the old length.
+        let f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        f.set_len(old.len() as u64 / 3).unwrap();
+        drop(f);
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        std::io::Write::write_all(&mut f, rollout("regrown", 3, 3000).as_bytes()).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.len() > old.len());
+        let (parsed, _) = read(&path, Some(&prev));
+        assert_eq!(parsed.record, parse_bytes(&bytes).0);
+        assert!(texts(&parsed.record).contains(&"prompt 2 of regrown".to_owned()));
+    }
+
+    #[test]
+    fn appends_read_the_window_and_the_new_bytes_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.jsonl");
+        // Lines longer than a chunk and chunk boundaries inside lines: the window kept must be
+        // the file's bytes before the offset whichever chunk they came in.
+        let mut all = rollout("a", 3, CHUNK + 7);
+        std::fs::write(&path, &all).unwrap();
+        let (mut prev, _) = read(&path, None);
+        for (i, more) in [
+            user("short"),
+            rollout("b", 2, 100),
+            rollout("c", 2, CHUNK - 3),
+            "partial".to_owned(),
+            " line\n".to_owned(),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&path)
+                .unwrap();
+            std::io::Write::write_all(&mut f, more.as_bytes()).unwrap();
+            all += more;
+            let (parsed, bytes_read) = read(&path, Some(&prev));
+            let unread = all.len() as u64 - prev.state.offset;
+            assert_eq!(bytes_read, CHECK_WINDOW as u64 + unread, "append {i}");
+            let offset = parsed.state.offset as usize;
+            let window = &all.as_bytes()[offset - CHECK_WINDOW..offset];
+            assert_eq!(
+                parsed.state.before_offset,
+                window_hash(window),
+                "append {i}"
+            );
+            assert_eq!(parsed.record, parse_bytes(all.as_bytes()).0, "append {i}");
+            prev = parsed;
+        }
     }
 
     #[test]
