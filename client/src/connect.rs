@@ -301,9 +301,26 @@ pub fn stop_old_daemon(socket: &Path) -> bool {
     within_budget(|| UnixStream::connect(socket).is_err().then_some(())).is_some()
 }
 
-/// Why starting failed, for the message.
-#[derive(Debug)]
-pub struct StartFailure(pub String);
+/// Why starting a daemon failed. `see_log` is "; see <log>" when its stderr went to a log.
+#[derive(Debug, thiserror::Error)]
+pub enum StartFailure {
+    #[error("the codexd binary is neither next to codexd-client nor on PATH")]
+    NoBinary,
+    #[error("cannot run {bin}: {source}", bin = .bin.display())]
+    Spawn { bin: PathBuf, source: io::Error },
+    /// It exited without answering; `said` is its own refusal, when it wrote one.
+    #[error("{bin} exited with {status}{}", said.as_ref().map_or_else(|| see_log.clone(), |s| format!(": {s}")), bin = .bin.display())]
+    Exited {
+        bin: PathBuf,
+        status: std::process::ExitStatus,
+        said: Option<String>,
+        see_log: String,
+    },
+    #[error(transparent)]
+    Connect(ConnectError),
+    #[error("started {bin} but it did not answer within {} s{see_log}", START_BUDGET.as_secs(), bin = .bin.display())]
+    NoAnswer { bin: PathBuf, see_log: String },
+}
 
 /// Start a daemon detached from our terminal (own process group, no stdin/stdout) and wait,
 /// with exponential backoff bounded by `START_BUDGET`, until it answers. Its stderr goes to
@@ -316,9 +333,7 @@ pub fn start_and_connect(
     timeout: Duration,
 ) -> Result<Connection, StartFailure> {
     let Some(bin) = find_daemon_binary() else {
-        return Err(StartFailure(
-            "the codexd binary is neither next to codexd-client nor on PATH".into(),
-        ));
+        return Err(StartFailure::NoBinary);
     };
     let log_path = socket.with_file_name("codexd.log");
     // The daemon logs next to its socket; create the directory privately first.
@@ -350,9 +365,10 @@ pub fn start_and_connect(
     };
     // A new process group: Ctrl-C in the caller's terminal must not reach the daemon.
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-    let mut child: Child = cmd
-        .spawn()
-        .map_err(|e| StartFailure(format!("cannot run {}: {e}", bin.display())))?;
+    let mut child: Child = cmd.spawn().map_err(|source| StartFailure::Spawn {
+        bin: bin.clone(),
+        source,
+    })?;
     let see_log = match log_start {
         Some(_) => format!("; see {}", log_path.display()),
         None => String::new(),
@@ -362,24 +378,21 @@ pub fn start_and_connect(
         Ok(c) => Some(Ok(c)),
         Err(ConnectError::NotRunning(_)) | Err(ConnectError::Io { .. }) => match child.try_wait() {
             // It exited: another instance won the race (then it answers now) or it failed.
-            Ok(Some(status)) => Some(Connection::open(socket, timeout).map_err(|_| {
-                let said = daemon_words(&mut child, &log_path, log_start);
-                StartFailure(match said {
-                    Some(said) => format!("{} exited with {status}: {said}", bin.display()),
-                    None => format!("{} exited with {status}{see_log}", bin.display()),
-                })
-            })),
+            Ok(Some(status)) => {
+                Some(
+                    Connection::open(socket, timeout).map_err(|_| StartFailure::Exited {
+                        bin: bin.clone(),
+                        status,
+                        said: daemon_words(&mut child, &log_path, log_start),
+                        see_log: see_log.clone(),
+                    }),
+                )
+            }
             _ => None,
         },
-        Err(e) => Some(Err(StartFailure(e.to_string()))),
+        Err(e) => Some(Err(StartFailure::Connect(e))),
     })
-    .unwrap_or_else(|| {
-        Err(StartFailure(format!(
-            "started {} but it did not answer within {} s{see_log}",
-            bin.display(),
-            START_BUDGET.as_secs(),
-        )))
-    })
+    .unwrap_or(Err(StartFailure::NoAnswer { bin, see_log }))
 }
 
 /// What an exited daemon wrote to stderr (the pipe, or the log from `log_start` on): its

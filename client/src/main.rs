@@ -337,7 +337,7 @@ pub(crate) fn connect_or_start(
                 .flatten()
             {
                 Some(c) => Ok(c),
-                None => connect::start_and_connect(socket, codex_home, timeout).map_err(|e| e.0),
+                None => connect::start_and_connect(socket, codex_home, timeout).map_err(|e| e.to_string()),
             }
         }
         // An older daemon (say, still running after an upgrade): replace it with ours.
@@ -345,7 +345,7 @@ pub(crate) fn connect_or_start(
             if daemon < codexd_proto::PROTOCOL_VERSION && !no_autostart =>
         {
             if connect::stop_old_daemon(socket) {
-                connect::start_and_connect(socket, codex_home, timeout).map_err(|e| e.0)
+                connect::start_and_connect(socket, codex_home, timeout).map_err(|e| e.to_string())
             } else {
                 Err(format!(
                     "an older codexd (protocol {daemon}) is running and did not stop; run `codexd-client shutdown`"

@@ -247,10 +247,23 @@ fn soak_churn_with_clients_converges_and_stays_flat() {
             (n <= fds_before).then_some(n)
         },
     );
-    let leftovers: Vec<PathBuf> = temp_files(&env.home)
-        .into_iter()
-        .chain(temp_files(&env.dir.path().join("cache")))
-        .collect();
+    // A save may be under way this instant (its temp file is renamed or removed within
+    // milliseconds): a leftover is a temp file that stays.
+    let temps = || -> Vec<PathBuf> {
+        temp_files(&env.home)
+            .into_iter()
+            .chain(temp_files(&env.dir.path().join("cache")))
+            .collect()
+    };
+    let seen = temps();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let leftovers: Vec<PathBuf> = loop {
+        let staying: Vec<PathBuf> = seen.iter().filter(|p| p.exists()).cloned().collect();
+        if staying.is_empty() || Instant::now() > deadline {
+            break staying;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
     eprintln!(
         "FIGURE soak {secs} s: {} ops (append {}, create {}, archive {}, rename {}, delete {}), {requests} requests, {} failed; {} sessions at the end; VmRSS {} MB after warm-up → {} MB at the end (peak {} MB, VmHWM {} MB); fds {fds_before} at rest before → {fds_after} at rest after (sampled {} → {}, range {min_fd}..{max_fd} after warm-up); temp files left {}",
         ops.iter().sum::<usize>(),

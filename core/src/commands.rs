@@ -282,7 +282,8 @@ fn build(shared: &Shared, id: u64) -> Response {
         },
     );
     save_now(shared, &mut r);
-    r.warnings.extend(report.errors.into_iter().take(20));
+    r.warnings
+        .extend(report.errors.iter().take(20).map(ToString::to_string));
     r
 }
 

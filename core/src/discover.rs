@@ -28,12 +28,26 @@ pub struct Found {
     pub archived: bool,
 }
 
+/// What a look at the disk could not do. Reported in `build`'s warnings and the daemon's
+/// debug log; a file that cannot be read is also counted in `status` (`errors`).
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error("{path}: {source}", path = .0.display(), source = .1)]
+    List(PathBuf, #[source] io::Error),
+    #[error("{path} is not a directory", path = .0.display())]
+    NotADirectory(PathBuf),
+    #[error("{SESSION_INDEX}: {0}")]
+    SessionIndex(#[source] io::Error),
+    #[error("{path}: {source}", path = .0.display(), source = .1)]
+    Read(PathBuf, #[source] io::Error),
+}
+
 /// Everything a full walk found.
 #[derive(Debug, Default)]
 pub struct Discovery {
     pub files: Vec<Found>,
     /// Directories that could not be read, with the reason (logged once by the caller).
-    pub errors: Vec<String>,
+    pub errors: Vec<ScanError>,
 }
 
 /// What a path under `$CODEX_HOME` is to us.
@@ -88,11 +102,9 @@ pub fn discover(codex_home: &Path) -> Discovery {
         // Below the roots symlinked directories are not followed (loops).
         match fs::metadata(&root) {
             Ok(m) if m.is_dir() => walk(&root, archived, 0, &mut out),
-            Ok(_) => out
-                .errors
-                .push(format!("{} is not a directory", root.display())),
+            Ok(_) => out.errors.push(ScanError::NotADirectory(root)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => out.errors.push(format!("{}: {e}", root.display())),
+            Err(e) => out.errors.push(ScanError::List(root, e)),
         }
     }
     out
@@ -110,7 +122,7 @@ fn walk(dir: &Path, archived: bool, depth: usize, out: &mut Discovery) {
         Ok(e) => e,
         Err(e) => {
             if e.kind() != io::ErrorKind::NotFound {
-                out.errors.push(format!("{}: {e}", dir.display()));
+                out.errors.push(ScanError::List(dir.to_owned(), e));
             }
             return;
         }

@@ -526,8 +526,12 @@ impl Shared {
             let roots = self.lock().git_roots.clone();
             roots.learn(results.iter().filter_map(scan::JobResult::cwd));
             let mut eng = self.lock();
-            for (path, e) in scan::commit(&mut eng.table, results, &mut report) {
-                eng.note_file_error(&path, &e);
+            let errors_before = report.errors.len();
+            scan::commit(&mut eng.table, results, &mut report);
+            for e in &report.errors[errors_before..] {
+                if let scan::ScanError::Read(path, e) = e {
+                    eng.note_file_error(path, e);
+                }
             }
             eng.refresh_route_index();
         }

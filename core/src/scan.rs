@@ -20,19 +20,20 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
+pub use crate::discover::ScanError;
 use crate::discover::{self, Found, PathKind};
 use crate::rollout::{FileState, ParsedFile, ReadOutcome, read_rollout};
 use crate::session_index;
 use crate::table::{FileEntry, Table};
 
 /// What a reconcile did.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct ScanReport {
     pub files_seen: usize,
     pub files_read: usize,
     pub files_removed: usize,
     pub bytes_read: u64,
-    pub errors: Vec<String>,
+    pub errors: Vec<ScanError>,
 }
 
 /// Phase 1's findings: what is on disk, before the table is consulted.
@@ -162,9 +163,7 @@ fn load_names(home: &Path, report: &mut ScanReport) -> Option<HashMap<String, St
     match session_index::load(&home.join(discover::SESSION_INDEX)) {
         Ok(names) => Some(names),
         Err(e) => {
-            report
-                .errors
-                .push(format!("{}: {e}", discover::SESSION_INDEX));
+            report.errors.push(ScanError::SessionIndex(e));
             None
         }
     }
@@ -314,14 +313,9 @@ fn read_job(job: Job) -> JobResult {
     }
 }
 
-/// Phase 4, under the lock: store what was read. Returns the files that could not be read, for
-/// the engine's health counters.
-pub(crate) fn commit(
-    table: &mut Table,
-    results: Vec<JobResult>,
-    report: &mut ScanReport,
-) -> Vec<(PathBuf, io::Error)> {
-    let mut failed = Vec::new();
+/// Phase 4, under the lock: store what was read. Files that could not be read go to the
+/// report's errors ([`ScanError::Read`]), where the engine counts them.
+pub(crate) fn commit(table: &mut Table, results: Vec<JobResult>, report: &mut ScanReport) {
     for r in results {
         match r {
             JobResult::Updated(path, entry, bytes) => {
@@ -333,11 +327,7 @@ pub(crate) fn commit(
             JobResult::Gone(path) => {
                 report.files_removed += usize::from(table.remove_file(&path));
             }
-            JobResult::Failed(path, e) => {
-                report.errors.push(format!("{}: {e}", path.display()));
-                failed.push((path, e));
-            }
+            JobResult::Failed(path, e) => report.errors.push(ScanError::Read(path, e)),
         }
     }
-    failed
 }
