@@ -264,10 +264,18 @@ fn completions_man_and_install_dry_runs() {
     );
 
     let home = tempfile::tempdir().unwrap();
+    // The daemon is next to the client, or (`cargo test -p codexd-client` alone) in the
+    // harness's own build: on PATH either way, as an installed one would be.
+    let daemon_dir = common::daemon_bin().parent().unwrap().to_owned();
+    let path = std::env::join_paths(std::iter::once(daemon_dir).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .unwrap();
     let run = |args: &[&str]| -> String {
         let out = env
             .client_cmd(args)
             .env("HOME", home.path())
+            .env("PATH", &path)
             .output()
             .unwrap();
         assert!(
