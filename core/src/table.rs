@@ -9,7 +9,9 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use codexd_proto::{SessionDetail, SessionSummary, Status, TurnState, original_keywords};
+use codexd_proto::{
+    SessionDetail, SessionRow, SessionSummary, Status, TurnState, original_keywords,
+};
 
 use crate::rollout::context::one_line;
 use crate::rollout::{ParsedFile, RolloutName};
@@ -733,6 +735,20 @@ impl<'a> Thread<'a> {
             user_started: self.user_started(),
             archived: self.archived(),
             path: self.path.display().to_string(),
+        }
+    }
+
+    /// What a line of a list shows (a `brief` answer).
+    pub fn row(&self, now_ms: i64, policy: StatusPolicy) -> SessionRow {
+        SessionRow {
+            id: self.id.to_owned(),
+            title: self.title(),
+            status: self.status(now_ms, policy),
+            last_used: format_secs(self.updated_ms()),
+            cwd: self.record().cwd().map(str::to_owned),
+            source: self.source().to_owned(),
+            matched_terms: Vec::new(),
+            fields: Vec::new(),
         }
     }
 

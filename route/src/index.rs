@@ -731,22 +731,24 @@ impl Index {
         self.search_prepared(&q, opts, n)
     }
 
-    /// [`Index::search`] with a filter and the number of matches: the best `n` sessions among
-    /// those `keep(key, same_project)` accepts, and how many it accepted in all (so a caller
-    /// can say "20 of 1,234"). The filter runs before ranking, so it never shortens a page.
+    /// [`Index::search`] with a filter and the number of matches: the sessions ranked
+    /// `skip..skip + n` among those `keep(key, same_project)` accepts, and how many it accepted
+    /// in all (so a caller can say "20 of 1,234", and page on). The filter runs before
+    /// ranking, so it never shortens a page.
     pub fn search_filtered(
         &self,
         query: &str,
         opts: &Options,
+        skip: usize,
         n: usize,
         keep: &dyn Fn(&str, bool) -> bool,
     ) -> (Vec<Hit>, usize) {
         let q = self.prepare(query);
-        self.search_prepared_filtered(&q, opts, n, keep, true)
+        self.search_prepared_filtered(&q, opts, skip, n, keep, true)
     }
 
     fn search_prepared(&self, q: &[QueryTerm], opts: &Options, n: usize) -> Vec<Hit> {
-        self.search_prepared_filtered(q, opts, n, &|_, _| true, false)
+        self.search_prepared_filtered(q, opts, 0, n, &|_, _| true, false)
             .0
     }
 
@@ -757,6 +759,7 @@ impl Index {
         &self,
         q: &[QueryTerm],
         opts: &Options,
+        skip: usize,
         n: usize,
         keep: &dyn Fn(&str, bool) -> bool,
         said_first: bool,
@@ -768,8 +771,8 @@ impl Index {
         let mut scored = self.score(q, total_weight, opts);
         scored.retain(|s| keep(&self.doc(s.doc).key, s.place != Place::Elsewhere));
         let total = scored.len();
-        let n = n.min(scored.len());
-        if n == 0 {
+        let end = skip.saturating_add(n).min(scored.len());
+        if end <= skip {
             return (Vec::new(), total);
         }
         // Partial selection: only the top `n` of possibly thousands need ordering.
@@ -781,13 +784,14 @@ impl Index {
             };
             tier.then_with(|| self.rank_order(a, b))
         };
-        if n < scored.len() {
-            scored.select_nth_unstable_by(n - 1, cmp);
-            scored.truncate(n);
+        if end < scored.len() {
+            scored.select_nth_unstable_by(end - 1, cmp);
+            scored.truncate(end);
         }
         scored.sort_unstable_by(cmp);
         let hits = scored
             .into_iter()
+            .skip(skip)
             .map(|s| self.explain(q, s, total_weight, opts))
             .collect();
         (hits, total)
@@ -797,10 +801,12 @@ impl Index {
     /// order is deterministic).
     fn rank_order(&self, a: &Scored, b: &Scored) -> std::cmp::Ordering {
         let (da, db) = (self.doc(a.doc), self.doc(b.doc));
+        // `then_with`: the keys are compared only on a tie (comparing them on every call was
+        // a quarter of a 100k-session search).
         b.score
             .total_cmp(&a.score)
             .then(db.updated_unix.cmp(&da.updated_unix))
-            .then(da.key.cmp(&db.key))
+            .then_with(|| da.key.cmp(&db.key))
     }
 
     fn doc(&self, id: DocId) -> &Doc {
@@ -961,7 +967,9 @@ impl Index {
         }
 
         let caller = opts.cwd.as_deref().map(Path::new);
-        let mut places: HashMap<(Option<DirId>, Option<DirId>), Place> = HashMap::new();
+        // Each directory's place, with the git root it was worked out for (a directory's
+        // sessions almost always share one): a dense memo, cheaper than hashing per session.
+        let mut places: Vec<Option<(Option<DirId>, Place)>> = vec![None; self.dirs.len()];
         let mut out = Vec::with_capacity(touched.len());
         for d in touched {
             let doc = self.doc(d);
@@ -973,12 +981,20 @@ impl Index {
             }
             let place = match caller {
                 None => Place::Elsewhere,
-                Some(c) => *places
-                    .entry((doc.cwd_dir, doc.root_dir))
-                    .or_insert_with(|| {
-                        let dir = |id: Option<DirId>| id.map(|i| self.dirs[i as usize].as_path());
-                        place_of(c, dir(doc.cwd_dir), dir(doc.root_dir))
-                    }),
+                Some(c) => {
+                    let dir = |id: Option<DirId>| id.map(|i| self.dirs[i as usize].as_path());
+                    let memo = doc.cwd_dir.map(|i| &mut places[i as usize]);
+                    match memo {
+                        Some(Some((root, place))) if *root == doc.root_dir => *place,
+                        memo => {
+                            let place = place_of(c, dir(doc.cwd_dir), dir(doc.root_dir));
+                            if let Some(m) = memo {
+                                *m = Some((doc.root_dir, place));
+                            }
+                            place
+                        }
+                    }
+                }
             };
             let mut factor = recency_factor(opts.now_unix - m.updated_unix) * place.boost();
             let cov = coverage[d as usize] / total_weight;
@@ -1498,13 +1514,23 @@ mod tests {
             now_unix: 100_000,
             ..Options::default()
         };
-        let (hits, total) = index.search_filtered("parser", &o, 3, &|_, _| true);
+        let (hits, total) = index.search_filtered("parser", &o, 0, 3, &|_, _| true);
         assert_eq!((hits.len(), total), (3, 31));
         assert!(hits.iter().all(|h| h.key != "w"), "prompt hits first");
-        let (hits, _) = index.search_filtered("parser", &o, 100, &|_, _| true);
+        let (hits, _) = index.search_filtered("parser", &o, 0, 100, &|_, _| true);
         assert_eq!(hits.last().map(|h| h.key.as_str()), Some("w"));
+        let keys = |h: &[Hit]| h.iter().map(|h| h.key.clone()).collect::<Vec<_>>();
+        let (page, total) = index.search_filtered("parser", &o, 3, 4, &|_, _| true);
+        assert_eq!(total, 31);
+        assert_eq!(
+            keys(&page),
+            keys(&hits[3..7]),
+            "a page is a slice of the ranking"
+        );
+        let (past, _) = index.search_filtered("parser", &o, 31, 4, &|_, _| true);
+        assert!(past.is_empty());
         assert_eq!(hits.last().unwrap().fields, ["work"]);
-        let (hits, total) = index.search_filtered("parser", &o, 10, &|k, _| k.ends_with('0'));
+        let (hits, total) = index.search_filtered("parser", &o, 0, 10, &|k, _| k.ends_with('0'));
         assert_eq!(total, 3, "k0, k10, k20");
         assert!(hits.iter().all(|h| h.key.ends_with('0')));
         let k0 = hits.iter().find(|h| h.key == "k0").unwrap();
@@ -1512,7 +1538,7 @@ mod tests {
         assert_eq!(k0.fields, ["title"]);
         let k10 = hits.iter().find(|h| h.key == "k10").unwrap();
         assert_eq!(k10.fields, ["first_prompt"]);
-        assert_eq!(index.search_filtered("zebra", &o, 5, &|_, _| true).1, 0);
+        assert_eq!(index.search_filtered("zebra", &o, 0, 5, &|_, _| true).1, 0);
     }
 
     #[test]

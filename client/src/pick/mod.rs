@@ -196,6 +196,10 @@ fn event_loop(
         {
             let _ = jobs.send(Job::Show(r.id.clone()));
         }
+        // Scrolled near the end of the loaded rows: the next page.
+        if let Some((query, offset)) = state.wants_more() {
+            let _ = jobs.send(Job::More(query, offset));
+        }
         if let Some((row, since)) = &pending_print
             && (state.details.contains_key(&row.id) || since.elapsed() > Duration::from_secs(5))
         {
@@ -307,8 +311,13 @@ impl Trace {
 
 fn apply_answer(state: &mut State, answer: Answer, asked: &mut HashSet<String>) {
     match answer {
-        Answer::Results { query, rows, total } => {
-            state.apply_results(query, rows, total);
+        Answer::Results {
+            query,
+            offset,
+            rows,
+            total,
+        } => {
+            state.apply_results(query, offset, rows, total);
         }
         Answer::Detail(d) => {
             state.details.insert(d.summary.id.clone(), *d);
@@ -362,6 +371,7 @@ fn start_worker(opts: &Options, setup: Setup, jobs: Receiver<Job>, tx: Sender<Ms
                     )));
                 }
                 Backend::Daemon {
+                    pages: source::has_pages(&conn),
                     conn: Box::new(conn),
                     filters,
                 }
