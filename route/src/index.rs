@@ -174,12 +174,30 @@ const VAGUE_CONFIDENCE: f64 = 0.75;
 struct Scored {
     doc: DocId,
     score: f32,
+    /// The document's, copied for ranking without looking it up.
+    updated_unix: i64,
     coverage: f32,
     /// Weight of the distinctive query words found in what the session said and did (every
     /// field but its place): the prompt's *subject*, not its context.
     subject: f32,
     place: Place,
     /// A query word occurs in the title, name or prompts (not only in the work or place).
+    said: bool,
+}
+
+/// One document's running sums while a query is scored ([`Index::score`]).
+#[derive(Clone, Copy, Default)]
+struct Acc {
+    score: f32,
+    coverage: f32,
+    /// The prompt's subject: see [`Scored::subject`].
+    subject: f32,
+    /// For the query word being added: its best match in this doc, that match's weight, and
+    /// the best weight outside the place field. A word matching a doc both exactly and by
+    /// prefix counts once (the max), so prefix expansion cannot inflate a score.
+    best: f32,
+    best_w: f32,
+    best_subject_w: f32,
     said: bool,
 }
 
@@ -705,6 +723,7 @@ impl Index {
                 .max(f32::MIN_POSITIVE);
             let s = Scored {
                 doc: d,
+                updated_unix: self.doc(d).updated_unix,
                 score: 0.0,
                 coverage: 0.0,
                 subject: 0.0,
@@ -768,8 +787,7 @@ impl Index {
         if q.is_empty() || total_weight <= 0.0 {
             return (Vec::new(), 0);
         }
-        let mut scored = self.score(q, total_weight, opts);
-        scored.retain(|s| keep(&self.doc(s.doc).key, s.place != Place::Elsewhere));
+        let mut scored = self.score(q, total_weight, opts, keep);
         let total = scored.len();
         let end = skip.saturating_add(n).min(scored.len());
         if end <= skip {
@@ -800,13 +818,12 @@ impl Index {
     /// Best first; ties go to the more recently used session, then to the smaller key (so the
     /// order is deterministic).
     fn rank_order(&self, a: &Scored, b: &Scored) -> std::cmp::Ordering {
-        let (da, db) = (self.doc(a.doc), self.doc(b.doc));
-        // `then_with`: the keys are compared only on a tie (comparing them on every call was
-        // a quarter of a 100k-session search).
+        // Documents are looked up (and keys compared) only on a tie: ranking tens of
+        // thousands of matches otherwise spends its time on the lookups.
         b.score
             .total_cmp(&a.score)
-            .then(db.updated_unix.cmp(&da.updated_unix))
-            .then_with(|| da.key.cmp(&db.key))
+            .then(b.updated_unix.cmp(&a.updated_unix))
+            .then_with(|| self.doc(a.doc).key.cmp(&self.doc(b.doc).key))
     }
 
     fn doc(&self, id: DocId) -> &Doc {
@@ -900,8 +917,15 @@ impl Index {
         out
     }
 
-    /// Scores every document matching at least one query word and applies filters and boosts.
-    fn score(&self, q: &[QueryTerm], total_weight: f32, opts: &Options) -> Vec<Scored> {
+    /// Scores every document matching at least one query word and applies filters and boosts;
+    /// `keep(key, same_project)` drops documents before they are ranked.
+    fn score(
+        &self,
+        q: &[QueryTerm],
+        total_weight: f32,
+        opts: &Options,
+        keep: &dyn Fn(&str, bool) -> bool,
+    ) -> Vec<Scored> {
         let slots = self.docs.len();
         let n_docs = self.len() as f32;
         // Average field lengths; 1 for a field no document has (its tf is always 0 anyway).
@@ -913,20 +937,12 @@ impl Index {
             }
         });
 
-        // Dense accumulators: cheaper than hash maps at 10k docs, and allocated per query so
+        // Dense accumulators, one per doc slot in one allocation (a posting touches one cache
+        // line, not one per array): cheaper than hash maps, and allocated per query so
         // `search` can take `&self` from many threads.
-        let mut score = vec![0f32; slots];
-        let mut coverage = vec![0f32; slots];
+        let mut acc = vec![Acc::default(); slots];
         let mut touched: Vec<DocId> = Vec::new();
-        // Per query word: its best match per doc. A word matching a doc both exactly and by
-        // prefix counts once (the max), so prefix expansion cannot inflate a score.
-        let mut best = vec![0f32; slots];
-        let mut best_w = vec![0f32; slots];
-        // The same, counting only matches outside the place field, for the subject.
-        let mut best_subject_w = vec![0f32; slots];
-        let mut subject = vec![0f32; slots];
         let mut word_touched: Vec<DocId> = Vec::new();
-        let mut said = vec![false; slots];
 
         for qt in q {
             for &(t, w) in &qt.expansions {
@@ -935,33 +951,34 @@ impl Index {
                 for p in &term.postings {
                     let d = p.doc as usize;
                     let s = term_idf * bm25f_tf(&p.tf.map(u16::from), &self.lens[d], &avg);
-                    if best_w[d] == 0.0 {
+                    let a = &mut acc[d];
+                    if a.best_w == 0.0 {
                         word_touched.push(p.doc);
                     }
-                    best[d] = best[d].max(s * w);
-                    best_w[d] = best_w[d].max(w);
+                    a.best = a.best.max(s * w);
+                    a.best_w = a.best_w.max(w);
                     if p.tf[..Field::Place as usize].iter().any(|&n| n > 0) {
-                        best_subject_w[d] = best_subject_w[d].max(w);
+                        a.best_subject_w = a.best_subject_w.max(w);
                     }
                     if p.tf[..Field::Work as usize].iter().any(|&n| n > 0) {
-                        said[d] = true;
+                        a.said = true;
                     }
                 }
             }
             let distinctive = qt.class == WordClass::Distinctive;
             for &d in &word_touched {
-                let d = d as usize;
-                if coverage[d] == 0.0 {
-                    touched.push(d as DocId);
+                let a = &mut acc[d as usize];
+                if a.coverage == 0.0 {
+                    touched.push(d);
                 }
-                score[d] += best[d];
-                coverage[d] += qt.weight * best_w[d];
+                a.score += a.best;
+                a.coverage += qt.weight * a.best_w;
                 if distinctive {
-                    subject[d] += qt.weight * best_subject_w[d];
+                    a.subject += qt.weight * a.best_subject_w;
                 }
-                best[d] = 0.0;
-                best_w[d] = 0.0;
-                best_subject_w[d] = 0.0;
+                a.best = 0.0;
+                a.best_w = 0.0;
+                a.best_subject_w = 0.0;
             }
             word_touched.clear();
         }
@@ -970,12 +987,14 @@ impl Index {
         // Each directory's place, with the git root it was worked out for (a directory's
         // sessions almost always share one): a dense memo, cheaper than hashing per session.
         let mut places: Vec<Option<(Option<DirId>, Place)>> = vec![None; self.dirs.len()];
+        // In slot order the documents and accumulators below are read front to back (the
+        // order of first touch jumps between the postings of every matched term).
+        touched.sort_unstable();
         let mut out = Vec::with_capacity(touched.len());
         for d in touched {
             let doc = self.doc(d);
-            let m = doc;
-            if (m.archived && !opts.include_archived)
-                || (m.non_interactive && !opts.include_non_interactive)
+            if (doc.archived && !opts.include_archived)
+                || (doc.non_interactive && !opts.include_non_interactive)
             {
                 continue;
             }
@@ -996,22 +1015,27 @@ impl Index {
                     }
                 }
             };
-            let mut factor = recency_factor(opts.now_unix - m.updated_unix) * place.boost();
-            let cov = coverage[d as usize] / total_weight;
+            if !keep(&doc.key, place != Place::Elsewhere) {
+                continue;
+            }
+            let a = &acc[d as usize];
+            let mut factor = recency_factor(opts.now_unix - doc.updated_unix) * place.boost();
+            let cov = a.coverage / total_weight;
             factor *= cov.powf(COORD_EXPONENT);
-            if m.archived {
+            if doc.archived {
                 factor *= PENALTY;
             }
-            if m.non_interactive {
+            if doc.non_interactive {
                 factor *= PENALTY;
             }
             out.push(Scored {
                 doc: d,
-                score: score[d as usize] * factor,
-                coverage: coverage[d as usize],
-                subject: subject[d as usize],
+                updated_unix: doc.updated_unix,
+                score: a.score * factor,
+                coverage: a.coverage,
+                subject: a.subject,
                 place,
-                said: said[d as usize],
+                said: a.said,
             });
         }
         out

@@ -222,6 +222,9 @@ fn event_loop(
             let action = match msg {
                 Msg::Input(ev) => state.handle(&ev),
                 Msg::Answer(a) => {
+                    if let Answer::Results { query, .. } = &a {
+                        trace.answered(query);
+                    }
                     apply_answer(state, a, &mut asked);
                     Action::None
                 }
@@ -263,10 +266,12 @@ fn event_loop(
 
 /// `CODEXD_PICK_TRACE=FILE`: one line per query that reached the screen, for the benchmark
 /// (`codexd-bench`): microseconds from the keystroke to the end of the frame showing its
-/// answer, microseconds that frame took to draw, rows, query.
+/// answer, microseconds that frame took to draw, rows, microseconds from the keystroke to
+/// the answer's arrival in the event loop, query.
 struct Trace {
     file: Option<File>,
-    sent: std::collections::HashMap<state::Query, Instant>,
+    /// When each query was asked, and how long its answer took to arrive.
+    sent: std::collections::HashMap<state::Query, (Instant, Option<Duration>)>,
 }
 
 impl Trace {
@@ -282,7 +287,13 @@ impl Trace {
 
     fn sent(&mut self, q: state::Query) {
         if self.file.is_some() {
-            self.sent.entry(q).or_insert_with(Instant::now);
+            self.sent.entry(q).or_insert_with(|| (Instant::now(), None));
+        }
+    }
+
+    fn answered(&mut self, q: &state::Query) {
+        if let Some((t, arrived)) = self.sent.get_mut(q) {
+            arrived.get_or_insert_with(|| t.elapsed());
         }
     }
 
@@ -293,19 +304,20 @@ impl Trace {
         let Some(q) = state.shown.as_ref() else {
             return;
         };
-        if let Some(t) = self.sent.remove(q) {
+        if let Some((t, arrived)) = self.sent.remove(q) {
             let _ = writeln!(
                 f,
-                "{}\t{}\t{}\t{}",
+                "{}\t{}\t{}\t{}\t{}",
                 t.elapsed().as_micros(),
                 render.as_micros(),
                 state.rows.len(),
+                arrived.unwrap_or_default().as_micros(),
                 q.text
             );
         }
         // Queries overtaken before their answer came never reach the screen.
         self.sent
-            .retain(|_, t| t.elapsed() < Duration::from_secs(60));
+            .retain(|_, (t, _)| t.elapsed() < Duration::from_secs(60));
     }
 }
 
