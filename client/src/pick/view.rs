@@ -452,7 +452,10 @@ pub const HELP: &[(&str, &str)] = &[
         "PgUp PgDn",
         "a page (^B ^F; d u half a page in normal mode)",
     ),
-    ("Home End", "first / last (g G in normal mode)"),
+    (
+        "Home End",
+        "first / last loaded (g G); moving near the end loads more",
+    ),
     (
         "Enter",
         "resume: codex resume <id> in the session's directory",
