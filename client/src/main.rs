@@ -76,6 +76,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             status: status.into_iter().map(Into::into).collect(),
             cwd: cwd.map(absolute).map(|p| p.display().to_string()),
             limit,
+            ..Default::default()
         }),
         Command::Show { id } => Request::Show(ShowParams { query: id }),
         Command::Cleanup {
@@ -113,6 +114,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             all,
             same_project: here,
             status: status.into_iter().map(Into::into).collect(),
+            ..Default::default()
         }),
         Command::SetStatus { id, status } => Request::SetStatus(SetStatusParams {
             id,

@@ -23,27 +23,35 @@ struct Fixture {
     bin: PathBuf,
 }
 
+/// A generated corpus and the session [`ID`] (the newest) in `workdir`.
 fn fixture(daemon: bool) -> Fixture {
+    with_sessions(daemon, |env, workdir| {
+        codexd_corpus::generate(
+            &env.home,
+            &codexd_corpus::CorpusOptions {
+                sessions: 120,
+                seed: 18,
+                scale: 0.02,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        env.session(
+            ID,
+            "2026-12-01T10-00-00",
+            "2026-12-01T10:00:00Z",
+            workdir.to_str().unwrap(),
+            PROMPT,
+        );
+    })
+}
+
+/// `write` puts the sessions in the home; `workdir` is an existing directory for them.
+fn with_sessions(daemon: bool, write: impl FnOnce(&Env, &Path)) -> Fixture {
     let mut env = Env::new();
-    codexd_corpus::generate(
-        &env.home,
-        &codexd_corpus::CorpusOptions {
-            sessions: 120,
-            seed: 18,
-            scale: 0.02,
-            ..Default::default()
-        },
-    )
-    .unwrap();
     let workdir = env.dir.path().join("src").join("ledger");
     fs::create_dir_all(&workdir).unwrap();
-    env.session(
-        ID,
-        "2026-12-01T10-00-00",
-        "2026-12-01T10:00:00Z",
-        workdir.to_str().unwrap(),
-        PROMPT,
-    );
+    write(&env, &workdir);
     let bin = env.dir.path().join("bin");
     fs::create_dir_all(&bin).unwrap();
     let record = env.dir.path().join("codex-ran");
@@ -407,4 +415,123 @@ fn refuses_when_stdout_is_not_a_terminal() {
         "names the commands to use instead: {}",
         r.stderr
     );
+}
+
+/// More sessions than the picker's first page, in a known order (newest first): a `codex
+/// exec` session, [`FILLERS`] fillers, and [`OLDEST`] last, each file's mtime as its last use.
+fn many_sessions(daemon: bool) -> Fixture {
+    with_sessions(daemon, |env, workdir| {
+        let dir = workdir.to_str().unwrap();
+        let base = "2026-11-20T12:00:00Z"
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .as_second();
+        let at = |hours_ago: i64| {
+            let t = jiff::Timestamp::from_second(base - hours_ago * 3600).unwrap();
+            let name = t.strftime("%Y-%m-%dT%H-%M-%S").to_string();
+            (name, t.to_string())
+        };
+        let (name, ts) = at(0);
+        let exec = [
+            common::lines::meta(EXEC_ID, &ts, dir, "exec"),
+            common::lines::turn(&ts, dir),
+            common::lines::user(&ts, "Nightly exec job summarises the build logs"),
+            common::lines::complete(&ts),
+        ]
+        .join("\n")
+            + "\n";
+        let path = env.write(
+            &common::lines::rollout_path(false, &name, EXEC_ID),
+            exec.as_bytes(),
+        );
+        common::set_mtime(&path, &ts);
+        for i in 1..=FILLERS {
+            let id = format!("019d0000-bbbb-7bbb-8ccc-{i:012}");
+            let (name, ts) = at(i as i64);
+            let path = env.session(&id, &name, &ts, dir, &format!("Filler task number {i}"));
+            common::set_mtime(&path, &ts);
+        }
+        let (name, ts) = at(FILLERS as i64 + 1);
+        let path = env.session(
+            OLDEST,
+            &name,
+            &ts,
+            dir,
+            "Walrus migration, the oldest session",
+        );
+        common::set_mtime(&path, &ts);
+    })
+}
+
+const EXEC_ID: &str = "019d0000-eeee-7bbb-8ccc-000000000001";
+const OLDEST: &str = "019d0000-cccc-7bbb-8ccc-000000000001";
+/// With the exec session and [`OLDEST`]: 152 sessions, where the first page has 100.
+const FILLERS: usize = 150;
+
+/// The selected row (marked `▌`).
+fn selected_row(s: &str) -> Option<&str> {
+    s.lines().find(|l| l.starts_with('▌'))
+}
+
+#[test]
+fn scrolling_past_the_loaded_rows_loads_more_and_enter_resumes_one_of_them() {
+    let fx = many_sessions(true);
+    let t = Tmux::start(&fx, 120, 32, &format!("{} pick", client()), &[]);
+    // The header counts, and the footer says the list is partial (waited for together: a
+    // capture may fall between the writes of one frame).
+    let s = t.wait_screen("the first page and the footer's note", |s| {
+        list_shown(s)
+            && s.lines().next().is_some_and(|l| l.contains("· 100 of 152"))
+            && s.lines()
+                .last()
+                .is_some_and(|l| l.contains("100 of 152 loaded"))
+    });
+    assert!(
+        !s.contains("Walrus"),
+        "the oldest session is not loaded yet"
+    );
+    // End goes to the last loaded row, and that loads the rest; End again reaches it.
+    t.keys(&["End"]);
+    t.wait_screen("every session loaded", |s| {
+        s.lines()
+            .next()
+            .is_some_and(|l| l.trim_end().ends_with("· 152"))
+    });
+    t.keys(&["End"]);
+    t.wait_screen("the oldest session selected, its preview, no note", |s| {
+        selected_row(s).is_some_and(|r| r.contains("Walrus migration"))
+            && s.contains(OLDEST)
+            && s.lines().last().is_some_and(|l| !l.contains("loaded"))
+    });
+    t.keys(&["Enter"]);
+    t.wait_screen("the shell after codex", |s| s.contains("picker-exited"));
+    let ran = recorded(&fx.record).unwrap_or_else(|| panic!("codex did not run:\n{}", t.screen()));
+    assert_eq!(
+        ran.last().map(String::as_str),
+        Some(&*format!("arg={OLDEST}"))
+    );
+    assert!(ran.contains(&"arg=resume".to_owned()), "{ran:?}");
+    assert_eq!(ran[0], format!("cwd={}", fx.workdir.display()));
+}
+
+#[test]
+fn exec_sessions_are_marked_in_the_list_and_in_search_results() {
+    let fx = many_sessions(true);
+    let t = Tmux::start(&fx, 120, 32, &format!("{} pick", client()), &[]);
+    let s = t.wait_screen("the list", list_shown);
+    let exec_row = s
+        .lines()
+        .find(|l| l.contains("Nightly exec job"))
+        .unwrap_or_else(|| panic!("the exec session is listed:\n{s}"));
+    assert!(exec_row.contains("[exec] Nightly"), "{exec_row}");
+    let filler = s.lines().find(|l| l.contains("Filler task")).unwrap();
+    assert!(!filler.contains("[exec]"), "{filler}");
+    t.type_text("nightly");
+    let s = t.wait_screen("the search to narrow to the exec session", |s| {
+        s.lines()
+            .next()
+            .is_some_and(|l| l.trim_end().ends_with("· 1"))
+    });
+    let row = selected_row(&s).unwrap();
+    assert!(row.contains("[exec]") && row.contains("Nightly"), "{row}");
 }

@@ -149,3 +149,84 @@ fn filters_apply_before_the_limit() {
     assert_eq!(ids, [id(100)]);
     assert_eq!(r["total"], 1);
 }
+
+/// One request over the daemon's socket as raw JSON lines (hello first); its `ok` value.
+fn ask(env: &Env, request: serde_json::Value) -> serde_json::Value {
+    use std::io::{BufRead, BufReader, Write};
+    let stream = std::os::unix::net::UnixStream::connect(&env.socket).unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut w = stream;
+    let hello = serde_json::json!({"hello": codexd_proto::Hello::new("codexd-client")});
+    let mut line = String::new();
+    writeln!(w, "{hello}").unwrap();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.contains("\"pages\""), "the daemon can page: {line}");
+    let mut envelope = request;
+    envelope["id"] = 1.into();
+    writeln!(w, "{envelope}").unwrap();
+    line.clear();
+    reader.read_line(&mut line).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    v["ok"].clone()
+}
+
+fn ids(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn pages_of_brief_rows_are_slices_of_the_full_answer() {
+    let mut env = Env::new();
+    for n in 0..130 {
+        session_with_answer(&env, n, "/w/zoo", &format!("feed the quokka {n}"), "fed");
+    }
+    env.start_daemon();
+    let full = ask(
+        &env,
+        serde_json::json!({"search": {"query": "quokka", "limit": 500}}),
+    );
+    assert!(full.get("rows").is_none(), "a full answer has no rows");
+    let page = ask(
+        &env,
+        serde_json::json!({"search": {"query": "quokka", "limit": 30, "offset": 40, "brief": true}}),
+    );
+    assert_eq!(ids(&page["rows"]), ids(&full["hits"])[40..70]);
+    assert_eq!(page["hits"], serde_json::json!([]));
+    assert_eq!(page["total"], 130);
+    let row = &page["rows"][0];
+    assert_eq!(row["source"], "cli");
+    assert_eq!(row["matched_terms"], serde_json::json!(["quokka"]));
+    assert!(row["title"].as_str().unwrap().contains("quokka"));
+    for heavy in ["first_prompt", "last_answer", "reasons", "score"] {
+        assert!(
+            row.get(heavy).is_none(),
+            "a brief row has no {heavy}: {row}"
+        );
+    }
+
+    let list = ask(&env, serde_json::json!({"list": {}}));
+    let tail = ask(
+        &env,
+        serde_json::json!({"list": {"offset": 100, "limit": 50, "brief": true}}),
+    );
+    assert_eq!(ids(&tail["rows"]), ids(&list["sessions"])[100..130]);
+    assert_eq!(tail["sessions"], serde_json::json!([]));
+    assert_eq!(tail["total"], 130);
+    let past = ask(
+        &env,
+        serde_json::json!({"list": {"offset": 500, "limit": 50, "brief": true}}),
+    );
+    assert_eq!(
+        (past["total"].as_u64(), past.get("rows")),
+        (Some(130), None)
+    );
+
+    // `search --json` is as before: full hits, no rows.
+    let cli = env.json(&["search", "quokka", "--limit", "5"]);
+    assert_eq!(cli["hits"].as_array().unwrap().len(), 5);
+    assert!(cli.get("rows").is_none());
+}

@@ -6,7 +6,7 @@
 use codexd_proto::{
     BuildEntry, BuildResponse, CONFIRM_BELOW, CONFIRM_MARGIN, Candidate, CleanupParams,
     CleanupResponse, Decision, ErrorKind, ListParams, ListResponse, Request, Response, RouteParams,
-    RouteResponse, SearchParams, SearchResponse, SessionSummary, SetStatusParams,
+    RouteResponse, SearchParams, SearchResponse, SessionRow, SessionSummary, SetStatusParams,
     SetStatusResponse, ShutdownResponse, Status, StatusResponse, SyncResponse,
 };
 
@@ -98,18 +98,17 @@ fn list(shared: &Shared, id: u64, p: &ListParams) -> Response {
             .map(|(tid, k)| (k.updated_ms, tid))
             .collect();
         let total = keys.len();
-        let limit = p.limit.unwrap_or(usize::MAX).min(total);
+        let (start, end) = page_bounds(p.offset, p.limit, total);
         let order = |a: &(i64, &str), b: &(i64, &str)| recency_order(*a, *b);
-        if limit > 0 && limit < total {
-            keys.select_nth_unstable_by(limit - 1, order);
+        if end > 0 && end < total {
+            keys.select_nth_unstable_by(end - 1, order);
         }
-        keys[..limit].sort_unstable_by(order);
-        let sessions = keys[..limit]
+        keys[..end].sort_unstable_by(order);
+        let threads: Vec<Thread<'_>> = keys[start..end]
             .iter()
             .filter_map(|(_, tid)| table.thread(tid))
-            .map(|t| view::summary(&t, now, policy))
             .collect();
-        return Response::ok(id, &ListResponse { sessions, total });
+        return Response::ok(id, &list_answer(&threads, total, p.brief, now, policy));
     }
     let mut threads: Vec<Thread<'_>> = eng
         .table()
@@ -119,13 +118,43 @@ fn list(shared: &Shared, id: u64, p: &ListParams) -> Response {
         .filter(|t| p.status.is_empty() || p.status.contains(&t.status(now, policy)))
         .collect();
     let total = threads.len();
-    let limit = p.limit.unwrap_or(usize::MAX).min(total);
-    newest_first(&mut threads, limit);
-    let sessions = threads[..limit]
-        .iter()
-        .map(|t| view::summary(t, now, policy))
-        .collect();
-    Response::ok(id, &ListResponse { sessions, total })
+    let (start, end) = page_bounds(p.offset, p.limit, total);
+    newest_first(&mut threads, end);
+    Response::ok(
+        id,
+        &list_answer(&threads[start..end], total, p.brief, now, policy),
+    )
+}
+
+/// The page `offset..offset + limit` of `total` items, clamped to it.
+fn page_bounds(offset: usize, limit: Option<usize>, total: usize) -> (usize, usize) {
+    let start = offset.min(total);
+    let end = start.saturating_add(limit.unwrap_or(usize::MAX)).min(total);
+    (start, end)
+}
+
+/// A page of `list`, as summaries or (`brief`) as rows.
+fn list_answer(
+    threads: &[Thread<'_>],
+    total: usize,
+    brief: bool,
+    now: i64,
+    policy: StatusPolicy,
+) -> ListResponse {
+    let mut answer = ListResponse {
+        sessions: Vec::new(),
+        total,
+        rows: Vec::new(),
+    };
+    if brief {
+        answer.rows = threads.iter().map(|t| view::row(t, now, policy)).collect();
+    } else {
+        answer.sessions = threads
+            .iter()
+            .map(|t| view::summary(t, now, policy))
+            .collect();
+    }
+    answer
 }
 
 /// Put the `k` most recently used threads first, in order (ties by id). Selecting before
@@ -445,7 +474,7 @@ fn search(shared: &Shared, id: u64, p: &SearchParams) -> Response {
     if p.query.trim().is_empty() {
         return Response::error(id, ErrorKind::BadRequest, "search needs some words");
     }
-    let (mut hits, total) = {
+    let (mut hits, rows, total) = {
         let guard = shared.lock();
         let eng = &*guard;
         let now = now_ms();
@@ -466,9 +495,14 @@ fn search(shared: &Shared, id: u64, p: &SearchParams) -> Response {
         // what they did (files their tool calls named, Codex's last answer).
         let (hits, total) = eng
             .route_index()
-            .search_filtered(&p.query, &opts, limit, &keep);
-        let out: Vec<Candidate> = hits.iter().filter_map(|h| candidate(eng, h, now)).collect();
-        (out, total)
+            .search_filtered(&p.query, &opts, p.offset, limit, &keep);
+        if p.brief {
+            let rows = hits.iter().filter_map(|h| hit_row(eng, h, now)).collect();
+            (Vec::new(), rows, total)
+        } else {
+            let out: Vec<Candidate> = hits.iter().filter_map(|h| candidate(eng, h, now)).collect();
+            (out, Vec::new(), total)
+        }
     };
     check_directories(&mut hits, &is_dir);
     Response::ok(
@@ -476,8 +510,17 @@ fn search(shared: &Shared, id: u64, p: &SearchParams) -> Response {
         &SearchResponse {
             hits,
             total: Some(total),
+            rows,
         },
     )
+}
+
+/// A search hit as a line of a list shows it (`brief`).
+fn hit_row(eng: &Engine, hit: &codexd_route::Hit, now: i64) -> Option<SessionRow> {
+    let mut row = view::row(&eng.table().thread(&hit.key)?, now, eng.config().policy);
+    row.matched_terms = hit.matched_terms.clone();
+    row.fields = hit.fields.iter().map(|f| (*f).to_owned()).collect();
+    Some(row)
 }
 
 fn route(shared: &Shared, id: u64, p: &RouteParams) -> Response {

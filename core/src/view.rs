@@ -2,7 +2,7 @@
 //! protocol says (`SessionSummary`, `SessionDetail`, the timestamp formats). The table and the
 //! reader know nothing of the wire.
 
-use codexd_proto::{SessionDetail, SessionSummary};
+use codexd_proto::{SessionDetail, SessionRow, SessionSummary};
 
 use crate::rollout::TurnState;
 use crate::table::{StatusPolicy, Thread};
@@ -25,6 +25,20 @@ pub fn summary(t: &Thread<'_>, now_ms: i64, policy: StatusPolicy) -> SessionSumm
         user_started: t.user_started(),
         archived: t.archived(),
         path: t.path.display().to_string(),
+    }
+}
+
+/// What a line of a list shows (a `brief` answer).
+pub fn row(t: &Thread<'_>, now_ms: i64, policy: StatusPolicy) -> SessionRow {
+    SessionRow {
+        id: t.id.to_owned(),
+        title: t.title(),
+        status: t.status(now_ms, policy),
+        last_used: format_secs(t.updated_ms()),
+        cwd: t.record().cwd().map(str::to_owned),
+        source: t.source().to_owned(),
+        matched_terms: Vec::new(),
+        fields: Vec::new(),
     }
 }
 

@@ -54,7 +54,7 @@ impl Hello {
             protocol: PROTOCOL_VERSION,
             capabilities: Request::NAMES
                 .iter()
-                .chain([&CAP_SEARCH_FILTERS])
+                .chain([&CAP_SEARCH_FILTERS, &CAP_PAGES])
                 .map(|s| s.to_string())
                 .collect(),
             pid: None,
@@ -195,6 +195,14 @@ pub struct ListParams {
     pub cwd: Option<String>,
     #[serde(default)]
     pub limit: Option<usize>,
+    /// Skip this many sessions of the order first: the next page. Daemons whose hello lacks
+    /// [`CAP_PAGES`] ignore it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub offset: usize,
+    /// Answer with `rows` (what a line of a list shows) instead of `sessions`. Daemons whose
+    /// hello lacks [`CAP_PAGES`] ignore it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub brief: bool,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -248,11 +256,26 @@ pub struct SearchParams {
     /// ignore it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub status: Vec<Status>,
+    /// Skip this many hits of the ranking first: the next page. Daemons whose hello lacks
+    /// [`CAP_PAGES`] ignore it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub offset: usize,
+    /// Answer with `rows` (what a line of a list shows: no prompts, answer or reasons)
+    /// instead of `hits`. Daemons whose hello lacks [`CAP_PAGES`] ignore it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub brief: bool,
 }
 
 /// A daemon capability: `search` honours `same_project` and `status`, answers `total`, and
 /// names the matched `fields` of each hit.
 pub const CAP_SEARCH_FILTERS: &str = "search_filters";
+
+/// A daemon capability: `list` and `search` honour `offset` and `brief`.
+pub const CAP_PAGES: &str = "pages";
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SetStatusParams {
@@ -410,6 +433,30 @@ pub struct ListResponse {
     pub sessions: Vec<SessionSummary>,
     /// Sessions matching the filter before `limit` was applied.
     pub total: usize,
+    /// Instead of `sessions` when the request was `brief`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<SessionRow>,
+}
+
+/// One session as a line of a list shows it (a `brief` answer): a few hundred bytes where a
+/// [`SessionSummary`] or [`Candidate`] carries its paths, prompts and last answer.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SessionRow {
+    pub id: String,
+    /// See [`SessionSummary::title`].
+    pub title: String,
+    pub status: Status,
+    /// See [`SessionSummary::last_used`].
+    pub last_used: String,
+    #[serde(default)]
+    pub cwd: Option<String>,
+    /// See [`SessionSummary::source`] (`exec`: started by `codex exec`).
+    pub source: String,
+    /// Search only: see [`Candidate::matched_terms`] and [`Candidate::fields`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matched_terms: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -533,6 +580,9 @@ pub struct SearchResponse {
     /// every search at 100 hits).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<usize>,
+    /// Instead of `hits` when the request was `brief`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<SessionRow>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

@@ -174,12 +174,30 @@ const VAGUE_CONFIDENCE: f64 = 0.75;
 struct Scored {
     doc: DocId,
     score: f32,
+    /// The document's, copied for ranking without looking it up.
+    updated_unix: i64,
     coverage: f32,
     /// Weight of the distinctive query words found in what the session said and did (every
     /// field but its place): the prompt's *subject*, not its context.
     subject: f32,
     place: Place,
     /// A query word occurs in the title, name or prompts (not only in the work or place).
+    said: bool,
+}
+
+/// One document's running sums while a query is scored ([`Index::score`]).
+#[derive(Clone, Copy, Default)]
+struct Acc {
+    score: f32,
+    coverage: f32,
+    /// The prompt's subject: see [`Scored::subject`].
+    subject: f32,
+    /// For the query word being added: its best match in this doc, that match's weight, and
+    /// the best weight outside the place field. A word matching a doc both exactly and by
+    /// prefix counts once (the max), so prefix expansion cannot inflate a score.
+    best: f32,
+    best_w: f32,
+    best_subject_w: f32,
     said: bool,
 }
 
@@ -705,6 +723,7 @@ impl Index {
                 .max(f32::MIN_POSITIVE);
             let s = Scored {
                 doc: d,
+                updated_unix: self.doc(d).updated_unix,
                 score: 0.0,
                 coverage: 0.0,
                 subject: 0.0,
@@ -731,22 +750,24 @@ impl Index {
         self.search_prepared(&q, opts, n)
     }
 
-    /// [`Index::search`] with a filter and the number of matches: the best `n` sessions among
-    /// those `keep(key, same_project)` accepts, and how many it accepted in all (so a caller
-    /// can say "20 of 1,234"). The filter runs before ranking, so it never shortens a page.
+    /// [`Index::search`] with a filter and the number of matches: the sessions ranked
+    /// `skip..skip + n` among those `keep(key, same_project)` accepts, and how many it accepted
+    /// in all (so a caller can say "20 of 1,234", and page on). The filter runs before
+    /// ranking, so it never shortens a page.
     pub fn search_filtered(
         &self,
         query: &str,
         opts: &Options,
+        skip: usize,
         n: usize,
         keep: &dyn Fn(&str, bool) -> bool,
     ) -> (Vec<Hit>, usize) {
         let q = self.prepare(query);
-        self.search_prepared_filtered(&q, opts, n, keep, true)
+        self.search_prepared_filtered(&q, opts, skip, n, keep, true)
     }
 
     fn search_prepared(&self, q: &[QueryTerm], opts: &Options, n: usize) -> Vec<Hit> {
-        self.search_prepared_filtered(q, opts, n, &|_, _| true, false)
+        self.search_prepared_filtered(q, opts, 0, n, &|_, _| true, false)
             .0
     }
 
@@ -757,6 +778,7 @@ impl Index {
         &self,
         q: &[QueryTerm],
         opts: &Options,
+        skip: usize,
         n: usize,
         keep: &dyn Fn(&str, bool) -> bool,
         said_first: bool,
@@ -765,11 +787,10 @@ impl Index {
         if q.is_empty() || total_weight <= 0.0 {
             return (Vec::new(), 0);
         }
-        let mut scored = self.score(q, total_weight, opts);
-        scored.retain(|s| keep(&self.doc(s.doc).key, s.place != Place::Elsewhere));
+        let mut scored = self.score(q, total_weight, opts, keep);
         let total = scored.len();
-        let n = n.min(scored.len());
-        if n == 0 {
+        let end = skip.saturating_add(n).min(scored.len());
+        if end <= skip {
             return (Vec::new(), total);
         }
         // Partial selection: only the top `n` of possibly thousands need ordering.
@@ -781,13 +802,14 @@ impl Index {
             };
             tier.then_with(|| self.rank_order(a, b))
         };
-        if n < scored.len() {
-            scored.select_nth_unstable_by(n - 1, cmp);
-            scored.truncate(n);
+        if end < scored.len() {
+            scored.select_nth_unstable_by(end - 1, cmp);
+            scored.truncate(end);
         }
         scored.sort_unstable_by(cmp);
         let hits = scored
             .into_iter()
+            .skip(skip)
             .map(|s| self.explain(q, s, total_weight, opts))
             .collect();
         (hits, total)
@@ -796,11 +818,12 @@ impl Index {
     /// Best first; ties go to the more recently used session, then to the smaller key (so the
     /// order is deterministic).
     fn rank_order(&self, a: &Scored, b: &Scored) -> std::cmp::Ordering {
-        let (da, db) = (self.doc(a.doc), self.doc(b.doc));
+        // Documents are looked up (and keys compared) only on a tie: ranking tens of
+        // thousands of matches otherwise spends its time on the lookups.
         b.score
             .total_cmp(&a.score)
-            .then(db.updated_unix.cmp(&da.updated_unix))
-            .then(da.key.cmp(&db.key))
+            .then(b.updated_unix.cmp(&a.updated_unix))
+            .then_with(|| self.doc(a.doc).key.cmp(&self.doc(b.doc).key))
     }
 
     fn doc(&self, id: DocId) -> &Doc {
@@ -894,8 +917,15 @@ impl Index {
         out
     }
 
-    /// Scores every document matching at least one query word and applies filters and boosts.
-    fn score(&self, q: &[QueryTerm], total_weight: f32, opts: &Options) -> Vec<Scored> {
+    /// Scores every document matching at least one query word and applies filters and boosts;
+    /// `keep(key, same_project)` drops documents before they are ranked.
+    fn score(
+        &self,
+        q: &[QueryTerm],
+        total_weight: f32,
+        opts: &Options,
+        keep: &dyn Fn(&str, bool) -> bool,
+    ) -> Vec<Scored> {
         let slots = self.docs.len();
         let n_docs = self.len() as f32;
         // Average field lengths; 1 for a field no document has (its tf is always 0 anyway).
@@ -907,20 +937,12 @@ impl Index {
             }
         });
 
-        // Dense accumulators: cheaper than hash maps at 10k docs, and allocated per query so
+        // Dense accumulators, one per doc slot in one allocation (a posting touches one cache
+        // line, not one per array): cheaper than hash maps, and allocated per query so
         // `search` can take `&self` from many threads.
-        let mut score = vec![0f32; slots];
-        let mut coverage = vec![0f32; slots];
+        let mut acc = vec![Acc::default(); slots];
         let mut touched: Vec<DocId> = Vec::new();
-        // Per query word: its best match per doc. A word matching a doc both exactly and by
-        // prefix counts once (the max), so prefix expansion cannot inflate a score.
-        let mut best = vec![0f32; slots];
-        let mut best_w = vec![0f32; slots];
-        // The same, counting only matches outside the place field, for the subject.
-        let mut best_subject_w = vec![0f32; slots];
-        let mut subject = vec![0f32; slots];
         let mut word_touched: Vec<DocId> = Vec::new();
-        let mut said = vec![false; slots];
 
         for qt in q {
             for &(t, w) in &qt.expansions {
@@ -929,73 +951,91 @@ impl Index {
                 for p in &term.postings {
                     let d = p.doc as usize;
                     let s = term_idf * bm25f_tf(&p.tf.map(u16::from), &self.lens[d], &avg);
-                    if best_w[d] == 0.0 {
+                    let a = &mut acc[d];
+                    if a.best_w == 0.0 {
                         word_touched.push(p.doc);
                     }
-                    best[d] = best[d].max(s * w);
-                    best_w[d] = best_w[d].max(w);
+                    a.best = a.best.max(s * w);
+                    a.best_w = a.best_w.max(w);
                     if p.tf[..Field::Place as usize].iter().any(|&n| n > 0) {
-                        best_subject_w[d] = best_subject_w[d].max(w);
+                        a.best_subject_w = a.best_subject_w.max(w);
                     }
                     if p.tf[..Field::Work as usize].iter().any(|&n| n > 0) {
-                        said[d] = true;
+                        a.said = true;
                     }
                 }
             }
             let distinctive = qt.class == WordClass::Distinctive;
             for &d in &word_touched {
-                let d = d as usize;
-                if coverage[d] == 0.0 {
-                    touched.push(d as DocId);
+                let a = &mut acc[d as usize];
+                if a.coverage == 0.0 {
+                    touched.push(d);
                 }
-                score[d] += best[d];
-                coverage[d] += qt.weight * best_w[d];
+                a.score += a.best;
+                a.coverage += qt.weight * a.best_w;
                 if distinctive {
-                    subject[d] += qt.weight * best_subject_w[d];
+                    a.subject += qt.weight * a.best_subject_w;
                 }
-                best[d] = 0.0;
-                best_w[d] = 0.0;
-                best_subject_w[d] = 0.0;
+                a.best = 0.0;
+                a.best_w = 0.0;
+                a.best_subject_w = 0.0;
             }
             word_touched.clear();
         }
 
         let caller = opts.cwd.as_deref().map(Path::new);
-        let mut places: HashMap<(Option<DirId>, Option<DirId>), Place> = HashMap::new();
+        // Each directory's place, with the git root it was worked out for (a directory's
+        // sessions almost always share one): a dense memo, cheaper than hashing per session.
+        let mut places: Vec<Option<(Option<DirId>, Place)>> = vec![None; self.dirs.len()];
+        // In slot order the documents and accumulators below are read front to back (the
+        // order of first touch jumps between the postings of every matched term).
+        touched.sort_unstable();
         let mut out = Vec::with_capacity(touched.len());
         for d in touched {
             let doc = self.doc(d);
-            let m = doc;
-            if (m.archived && !opts.include_archived)
-                || (m.non_interactive && !opts.include_non_interactive)
+            if (doc.archived && !opts.include_archived)
+                || (doc.non_interactive && !opts.include_non_interactive)
             {
                 continue;
             }
             let place = match caller {
                 None => Place::Elsewhere,
-                Some(c) => *places
-                    .entry((doc.cwd_dir, doc.root_dir))
-                    .or_insert_with(|| {
-                        let dir = |id: Option<DirId>| id.map(|i| self.dirs[i as usize].as_path());
-                        place_of(c, dir(doc.cwd_dir), dir(doc.root_dir))
-                    }),
+                Some(c) => {
+                    let dir = |id: Option<DirId>| id.map(|i| self.dirs[i as usize].as_path());
+                    let memo = doc.cwd_dir.map(|i| &mut places[i as usize]);
+                    match memo {
+                        Some(Some((root, place))) if *root == doc.root_dir => *place,
+                        memo => {
+                            let place = place_of(c, dir(doc.cwd_dir), dir(doc.root_dir));
+                            if let Some(m) = memo {
+                                *m = Some((doc.root_dir, place));
+                            }
+                            place
+                        }
+                    }
+                }
             };
-            let mut factor = recency_factor(opts.now_unix - m.updated_unix) * place.boost();
-            let cov = coverage[d as usize] / total_weight;
+            if !keep(&doc.key, place != Place::Elsewhere) {
+                continue;
+            }
+            let a = &acc[d as usize];
+            let mut factor = recency_factor(opts.now_unix - doc.updated_unix) * place.boost();
+            let cov = a.coverage / total_weight;
             factor *= cov.powf(COORD_EXPONENT);
-            if m.archived {
+            if doc.archived {
                 factor *= PENALTY;
             }
-            if m.non_interactive {
+            if doc.non_interactive {
                 factor *= PENALTY;
             }
             out.push(Scored {
                 doc: d,
-                score: score[d as usize] * factor,
-                coverage: coverage[d as usize],
-                subject: subject[d as usize],
+                updated_unix: doc.updated_unix,
+                score: a.score * factor,
+                coverage: a.coverage,
+                subject: a.subject,
                 place,
-                said: said[d as usize],
+                said: a.said,
             });
         }
         out
@@ -1498,13 +1538,23 @@ mod tests {
             now_unix: 100_000,
             ..Options::default()
         };
-        let (hits, total) = index.search_filtered("parser", &o, 3, &|_, _| true);
+        let (hits, total) = index.search_filtered("parser", &o, 0, 3, &|_, _| true);
         assert_eq!((hits.len(), total), (3, 31));
         assert!(hits.iter().all(|h| h.key != "w"), "prompt hits first");
-        let (hits, _) = index.search_filtered("parser", &o, 100, &|_, _| true);
+        let (hits, _) = index.search_filtered("parser", &o, 0, 100, &|_, _| true);
         assert_eq!(hits.last().map(|h| h.key.as_str()), Some("w"));
+        let keys = |h: &[Hit]| h.iter().map(|h| h.key.clone()).collect::<Vec<_>>();
+        let (page, total) = index.search_filtered("parser", &o, 3, 4, &|_, _| true);
+        assert_eq!(total, 31);
+        assert_eq!(
+            keys(&page),
+            keys(&hits[3..7]),
+            "a page is a slice of the ranking"
+        );
+        let (past, _) = index.search_filtered("parser", &o, 31, 4, &|_, _| true);
+        assert!(past.is_empty());
         assert_eq!(hits.last().unwrap().fields, ["work"]);
-        let (hits, total) = index.search_filtered("parser", &o, 10, &|k, _| k.ends_with('0'));
+        let (hits, total) = index.search_filtered("parser", &o, 0, 10, &|k, _| k.ends_with('0'));
         assert_eq!(total, 3, "k0, k10, k20");
         assert!(hits.iter().all(|h| h.key.ends_with('0')));
         let k0 = hits.iter().find(|h| h.key == "k0").unwrap();
@@ -1512,7 +1562,7 @@ mod tests {
         assert_eq!(k0.fields, ["title"]);
         let k10 = hits.iter().find(|h| h.key == "k10").unwrap();
         assert_eq!(k10.fields, ["first_prompt"]);
-        assert_eq!(index.search_filtered("zebra", &o, 5, &|_, _| true).1, 0);
+        assert_eq!(index.search_filtered("zebra", &o, 0, 5, &|_, _| true).1, 0);
     }
 
     #[test]

@@ -196,6 +196,10 @@ fn event_loop(
         {
             let _ = jobs.send(Job::Show(r.id.clone()));
         }
+        // Scrolled near the end of the loaded rows: the next page.
+        if let Some((query, offset)) = state.wants_more() {
+            let _ = jobs.send(Job::More(query, offset));
+        }
         if let Some((row, since)) = &pending_print
             && (state.details.contains_key(&row.id) || since.elapsed() > Duration::from_secs(5))
         {
@@ -218,6 +222,9 @@ fn event_loop(
             let action = match msg {
                 Msg::Input(ev) => state.handle(&ev),
                 Msg::Answer(a) => {
+                    if let Answer::Results { query, .. } = &a {
+                        trace.answered(query);
+                    }
                     apply_answer(state, a, &mut asked);
                     Action::None
                 }
@@ -259,10 +266,12 @@ fn event_loop(
 
 /// `CODEXD_PICK_TRACE=FILE`: one line per query that reached the screen, for the benchmark
 /// (`codexd-bench`): microseconds from the keystroke to the end of the frame showing its
-/// answer, microseconds that frame took to draw, rows, query.
+/// answer, microseconds that frame took to draw, rows, microseconds from the keystroke to
+/// the answer's arrival in the event loop, query.
 struct Trace {
     file: Option<File>,
-    sent: std::collections::HashMap<state::Query, Instant>,
+    /// When each query was asked, and how long its answer took to arrive.
+    sent: std::collections::HashMap<state::Query, (Instant, Option<Duration>)>,
 }
 
 impl Trace {
@@ -278,7 +287,13 @@ impl Trace {
 
     fn sent(&mut self, q: state::Query) {
         if self.file.is_some() {
-            self.sent.entry(q).or_insert_with(Instant::now);
+            self.sent.entry(q).or_insert_with(|| (Instant::now(), None));
+        }
+    }
+
+    fn answered(&mut self, q: &state::Query) {
+        if let Some((t, arrived)) = self.sent.get_mut(q) {
+            arrived.get_or_insert_with(|| t.elapsed());
         }
     }
 
@@ -289,26 +304,32 @@ impl Trace {
         let Some(q) = state.shown.as_ref() else {
             return;
         };
-        if let Some(t) = self.sent.remove(q) {
+        if let Some((t, arrived)) = self.sent.remove(q) {
             let _ = writeln!(
                 f,
-                "{}\t{}\t{}\t{}",
+                "{}\t{}\t{}\t{}\t{}",
                 t.elapsed().as_micros(),
                 render.as_micros(),
                 state.rows.len(),
+                arrived.unwrap_or_default().as_micros(),
                 q.text
             );
         }
         // Queries overtaken before their answer came never reach the screen.
         self.sent
-            .retain(|_, t| t.elapsed() < Duration::from_secs(60));
+            .retain(|_, (t, _)| t.elapsed() < Duration::from_secs(60));
     }
 }
 
 fn apply_answer(state: &mut State, answer: Answer, asked: &mut HashSet<String>) {
     match answer {
-        Answer::Results { query, rows, total } => {
-            state.apply_results(query, rows, total);
+        Answer::Results {
+            query,
+            offset,
+            rows,
+            total,
+        } => {
+            state.apply_results(query, offset, rows, total);
         }
         Answer::Detail(d) => {
             state.details.insert(d.summary.id.clone(), *d);
@@ -362,6 +383,7 @@ fn start_worker(opts: &Options, setup: Setup, jobs: Receiver<Job>, tx: Sender<Ms
                     )));
                 }
                 Backend::Daemon {
+                    pages: source::has_pages(&conn),
                     conn: Box::new(conn),
                     filters,
                 }

@@ -3,6 +3,10 @@
 //! answers the event loop's requests. Typing never waits for it: queries are sent and
 //! forgotten, the worker skips queries overtaken by newer ones, and the state drops any
 //! answer that is not for the query now on screen.
+//!
+//! Each query asks for one page of `brief` rows (what a line shows: no prompts, answers or
+//! reasons; the preview asks `show` for the selected session alone), and scrolling near the
+//! end of the loaded rows asks for the next page.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -11,28 +15,34 @@ use std::time::Duration;
 
 use codexd_core::engine::Shared;
 use codexd_proto::{
-    CAP_SEARCH_FILTERS, ErrorKind, ListParams, ListResponse, Request, Response, SearchParams,
-    SearchResponse, SessionDetail, SetStatusParams, SetStatusResponse, ShowParams, Status,
+    CAP_PAGES, CAP_SEARCH_FILTERS, ErrorKind, ListParams, ListResponse, Request, Response,
+    SearchParams, SearchResponse, SessionDetail, SetStatusParams, SetStatusResponse, ShowParams,
+    Status,
 };
 
 use super::Msg;
 use super::state::{Query, Row, Scope};
 use crate::connect::Connection;
 
-/// Hits asked for per keystroke: a few screens' worth (each hit carries its prompts and last
-/// answer, so the answer grows with the count); the header says how many matched.
-pub const SEARCH_LIMIT: usize = 150;
+/// Rows asked for at a time, for a keystroke or a further page: a tall screenful and more
+/// (the header says how many matched, the footer that more load on scrolling).
+pub const PAGE: usize = 100;
 
-/// Sessions the empty query lists (newest first; the header says how many there are): at
-/// 100k sessions the whole list would be tens of MB per answer.
-pub const LIST_LIMIT: usize = 2000;
+/// Most hits a daemon without [`CAP_SEARCH_FILTERS`] returns.
+const OLD_DAEMON_CAP: usize = 100;
 
 /// What the event loop asks of the worker.
 #[derive(Debug)]
 pub enum Job {
+    /// The first page of a query.
     Query(Query),
+    /// The page of `Query`'s answer from this offset on.
+    More(Query, usize),
     Show(String),
-    SetStatus { id: String, status: Status },
+    SetStatus {
+        id: String,
+        status: Status,
+    },
 }
 
 /// How the worker reaches the sessions.
@@ -41,6 +51,8 @@ pub enum Backend {
         conn: Box<Connection>,
         /// The daemon filters and counts searches itself.
         filters: bool,
+        /// The daemon answers pages of brief rows ([`CAP_PAGES`]).
+        pages: bool,
     },
     Direct(Box<Shared>),
 }
@@ -60,6 +72,8 @@ pub struct Setup {
 pub enum Answer {
     Results {
         query: Query,
+        /// Where in the answer `rows` start (0: a new list).
+        offset: usize,
         rows: Vec<Row>,
         total: usize,
     },
@@ -73,16 +87,18 @@ pub enum Answer {
 
 pub fn spawn(mut backend: Backend, setup: Setup, jobs: Receiver<Job>, out: Sender<Msg>) {
     std::thread::spawn(move || {
-        // Empty queries list every session: keep those answers, they are asked for again and
-        // again (each Backspace back to nothing).
+        // Empty queries list the newest sessions: keep those first pages, they are asked for
+        // again and again (each Backspace back to nothing).
         let mut lists: HashMap<Query, (Vec<Row>, usize)> = HashMap::new();
         while let Ok(first) = jobs.recv() {
-            // Of a burst of keystrokes only the last query matters; other jobs all run.
+            // Of a burst of keystrokes only the last query matters (and pages of those before
+            // it do not); other jobs all run.
             let mut batch = vec![first];
             batch.extend(jobs.try_iter());
             let last_query = batch.iter().rposition(|j| matches!(j, Job::Query(_)));
             for (i, job) in batch.into_iter().enumerate() {
-                if matches!(job, Job::Query(_)) && Some(i) != last_query {
+                let overtaken = last_query.is_some_and(|last| i < last);
+                if overtaken && matches!(job, Job::Query(_) | Job::More(..)) {
                     continue;
                 }
                 if matches!(job, Job::SetStatus { .. }) {
@@ -92,18 +108,26 @@ pub fn spawn(mut backend: Backend, setup: Setup, jobs: Receiver<Job>, out: Sende
                     Job::Query(q) if q.text.is_empty() => match lists.get(&q) {
                         Some((rows, total)) => Answer::Results {
                             query: q,
+                            offset: 0,
                             rows: rows.clone(),
                             total: *total,
                         },
                         None => {
-                            let a = list(&mut backend, &setup, q);
-                            if let Answer::Results { query, rows, total } = &a {
+                            let a = list(&mut backend, &setup, q, 0);
+                            if let Answer::Results {
+                                query, rows, total, ..
+                            } = &a
+                            {
                                 lists.insert(query.clone(), (rows.clone(), *total));
                             }
                             a
                         }
                     },
-                    Job::Query(q) => search(&mut backend, &setup, q),
+                    Job::Query(q) => search(&mut backend, &setup, q, 0),
+                    Job::More(q, offset) if q.text.is_empty() => {
+                        list(&mut backend, &setup, q, offset)
+                    }
+                    Job::More(q, offset) => search(&mut backend, &setup, q, offset),
                     Job::Show(id) => show(&mut backend, &setup, id),
                     Job::SetStatus { id, status } => set_status(&mut backend, &setup, id, status),
                 };
@@ -119,12 +143,17 @@ pub fn spawn(mut backend: Backend, setup: Setup, jobs: Receiver<Job>, out: Sende
 fn ask(backend: &mut Backend, setup: &Setup, request: Request) -> Response {
     match backend {
         Backend::Direct(shared) => codexd_core::commands::dispatch(shared, 1, request),
-        Backend::Daemon { conn, filters } => {
+        Backend::Daemon {
+            conn,
+            filters,
+            pages,
+        } => {
             match conn.request(request.clone(), &mut |_| {}) {
                 Ok(r) => return r,
                 Err(_) => {
                     if let Ok(c) = Connection::open(&setup.socket, setup.timeout) {
                         *filters = has_filters(&c);
+                        *pages = has_pages(&c);
                         **conn = c;
                         if let Ok(r) = conn.request(request.clone(), &mut |_| {}) {
                             return r;
@@ -151,6 +180,28 @@ pub fn has_filters(conn: &Connection) -> bool {
         .any(|c| c == CAP_SEARCH_FILTERS)
 }
 
+pub fn has_pages(conn: &Connection) -> bool {
+    conn.daemon.capabilities.iter().any(|c| c == CAP_PAGES)
+}
+
+/// What the backend can do: (filters and counts searches, answers brief pages).
+fn abilities(backend: &Backend) -> (bool, bool) {
+    match backend {
+        Backend::Daemon { filters, pages, .. } => (*filters, *pages),
+        Backend::Direct(_) => (true, true),
+    }
+}
+
+/// `limit` and `offset` for the page at `offset`: a daemon without pages ignores the offset,
+/// so it is asked for everything up to the page's end (the state drops the rows it has).
+fn page_request(offset: usize, pages: bool) -> (usize, usize) {
+    if pages {
+        (PAGE, offset)
+    } else {
+        (offset + PAGE, 0)
+    }
+}
+
 fn parse<T: serde::de::DeserializeOwned>(r: Response) -> Result<T, String> {
     if let Some(e) = r.error {
         return Err(e.message);
@@ -159,45 +210,59 @@ fn parse<T: serde::de::DeserializeOwned>(r: Response) -> Result<T, String> {
     serde_json::from_str(raw).map_err(|e| format!("cannot read the daemon's answer: {e}"))
 }
 
-fn list(backend: &mut Backend, setup: &Setup, query: Query) -> Answer {
+fn list(backend: &mut Backend, setup: &Setup, query: Query, offset: usize) -> Answer {
+    let (_, pages) = abilities(backend);
+    let (limit, skip) = page_request(offset, pages);
     let request = Request::List(ListParams {
         all: false,
         status: query.status.into_iter().collect(),
         cwd: (query.scope == Scope::Project).then(|| setup.project.clone()),
-        limit: Some(LIST_LIMIT),
+        limit: Some(limit),
+        offset: skip,
+        brief: true,
     });
     match parse::<ListResponse>(ask(backend, setup, request)) {
         Ok(l) => Answer::Results {
             query,
+            offset,
             total: l.total,
-            rows: l.sessions.into_iter().map(Row::from).collect(),
+            rows: rows_of(l.rows, l.sessions),
         },
         Err(e) => Answer::Error(e),
     }
 }
 
-fn search(backend: &mut Backend, setup: &Setup, query: Query) -> Answer {
-    let filters = match backend {
-        Backend::Daemon { filters, .. } => *filters,
-        Backend::Direct(_) => true,
-    };
+/// The brief rows of an answer, or its full entries from a daemon without them.
+fn rows_of<T: Into<Row>>(brief: Vec<codexd_proto::SessionRow>, full: Vec<T>) -> Vec<Row> {
+    if brief.is_empty() {
+        full.into_iter().map(Into::into).collect()
+    } else {
+        brief.into_iter().map(Row::from).collect()
+    }
+}
+
+fn search(backend: &mut Backend, setup: &Setup, query: Query, offset: usize) -> Answer {
+    let (filters, pages) = abilities(backend);
     let filtered = query.scope == Scope::Project || query.status.is_some();
+    let (limit, skip) = page_request(offset, pages);
     let request = Request::Search(SearchParams {
         query: query.text.clone(),
         // An older daemon filters nothing: ask for its most, filter here.
         limit: Some(if filters || !filtered {
-            SEARCH_LIMIT
+            limit
         } else {
-            100
+            OLD_DAEMON_CAP
         }),
         cwd: Some(setup.cwd.clone()),
         all: false,
         same_project: query.scope == Scope::Project,
         status: query.status.into_iter().collect(),
+        offset: skip,
+        brief: true,
     });
     match parse::<SearchResponse>(ask(backend, setup, request)) {
         Ok(s) => {
-            let mut rows: Vec<Row> = s.hits.into_iter().map(Row::from).collect();
+            let mut rows = rows_of(s.rows, s.hits);
             if !filters {
                 rows.retain(|r| query.status.is_none_or(|st| r.status == st));
                 if query.scope == Scope::Project {
@@ -209,7 +274,12 @@ fn search(backend: &mut Backend, setup: &Setup, query: Query) -> Answer {
                 }
             }
             let total = s.total.unwrap_or(rows.len());
-            Answer::Results { query, rows, total }
+            Answer::Results {
+                query,
+                offset,
+                rows,
+                total,
+            }
         }
         Err(e) => Answer::Error(e),
     }

@@ -2,9 +2,9 @@
 //! IO: `view.rs` draws a [`State`], `mod.rs` carries out the actions, and the tests below
 //! drive it with key events alone.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use codexd_proto::{Candidate, SessionDetail, SessionSummary, Status};
+use codexd_proto::{Candidate, SessionDetail, SessionRow, SessionSummary, Status};
 use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
 };
@@ -22,11 +22,30 @@ pub struct Row {
     pub matched_terms: Vec<String>,
     /// Fields the words matched in (`title`, `first_prompt`, `prompts`, `place`).
     pub fields: Vec<String>,
+    /// Started by `codex exec` (marked `[exec]`, as `list` does).
+    pub exec: bool,
 }
 
+impl From<SessionRow> for Row {
+    fn from(s: SessionRow) -> Row {
+        Row {
+            exec: s.source == "exec",
+            id: s.id,
+            title: s.title,
+            status: s.status,
+            cwd: s.cwd,
+            last_used: s.last_used,
+            matched_terms: s.matched_terms,
+            fields: s.fields,
+        }
+    }
+}
+
+/// From daemons without `brief` answers.
 impl From<SessionSummary> for Row {
     fn from(s: SessionSummary) -> Row {
         Row {
+            exec: s.source == "exec",
             id: s.id,
             title: s.title,
             status: s.status,
@@ -38,6 +57,7 @@ impl From<SessionSummary> for Row {
     }
 }
 
+/// From daemons without `brief` answers (whose hits do not say what started a session).
 impl From<Candidate> for Row {
     fn from(c: Candidate) -> Row {
         Row {
@@ -48,6 +68,7 @@ impl From<Candidate> for Row {
             last_used: c.last_used,
             matched_terms: c.matched_terms,
             fields: c.fields,
+            exec: false,
         }
     }
 }
@@ -103,9 +124,13 @@ pub struct State {
     pub mode: Mode,
     pub scope: Scope,
     pub status: Option<Status>,
+    /// The rows loaded so far: the first page of the answer, and the pages scrolling on asked
+    /// for (see [`State::wants_more`]).
     pub rows: Vec<Row>,
-    /// Matches in all (may exceed `rows.len()` when the daemon capped the answer).
+    /// Matches in all (exceeds `rows.len()` while more pages are to be had).
     pub total: usize,
+    /// The next page was asked for at this offset (once per page).
+    more_asked: Option<usize>,
     pub selected: usize,
     /// First visible row.
     pub offset: usize,
@@ -134,6 +159,7 @@ impl State {
             status: None,
             rows: Vec::new(),
             total: 0,
+            more_asked: None,
             selected: 0,
             offset: 0,
             page: 10,
@@ -164,12 +190,40 @@ impl State {
         self.rows.get(self.selected)
     }
 
-    /// An answer arrived. Answers to queries other than the current one are stale and dropped;
-    /// the selection stays on the same session when it is still listed.
-    pub fn apply_results(&mut self, query: Query, rows: Vec<Row>, total: usize) -> bool {
+    /// The list is partial: more matched than are loaded.
+    pub fn partial(&self) -> bool {
+        self.rows.len() < self.total
+    }
+
+    /// An answer arrived: the first page (`offset` 0) of a query, or a further page of the
+    /// one on screen. Answers to queries other than the current one are stale and dropped;
+    /// on a first page the selection stays on the same session when it is still listed.
+    pub fn apply_results(
+        &mut self,
+        query: Query,
+        offset: usize,
+        rows: Vec<Row>,
+        total: usize,
+    ) -> bool {
         if query != self.current_query() {
             return false;
         }
+        if offset > 0 {
+            if self.shown.as_ref() != Some(&query) {
+                return false;
+            }
+            // Pages are asked for one at a time, but the order may have moved between them (a
+            // session used meanwhile): never list a session twice.
+            let known: HashSet<&str> = self.rows.iter().map(|r| r.id.as_str()).collect();
+            let fresh: Vec<Row> = rows
+                .into_iter()
+                .filter(|r| !known.contains(r.id.as_str()))
+                .collect();
+            self.rows.extend(fresh);
+            self.total = total.max(self.rows.len());
+            return true;
+        }
+        self.more_asked = None;
         let keep = self.selected_row().map(|r| r.id.clone());
         let same_query = self.shown.as_ref().is_some_and(|q| q.text == query.text);
         self.rows = rows;
@@ -190,6 +244,22 @@ impl State {
             r.status = status;
         }
         self.details.remove(id);
+    }
+
+    /// The offset of the next page to ask for, once per page: when the selection is within a
+    /// screen of the last loaded row and more matched.
+    pub fn wants_more(&mut self) -> Option<(Query, usize)> {
+        let shown = self.shown.clone()?;
+        let loaded = self.rows.len();
+        if self.loading()
+            || !self.partial()
+            || self.more_asked == Some(loaded)
+            || self.selected + self.page.max(1) < loaded
+        {
+            return None;
+        }
+        self.more_asked = Some(loaded);
+        Some((shown, loaded))
     }
 
     pub fn handle(&mut self, event: &Event) -> Action {
@@ -446,6 +516,7 @@ mod tests {
             last_used: "2026-01-01T00:00:00Z".to_owned(),
             matched_terms: vec![],
             fields: vec![],
+            exec: false,
         }
     }
 
@@ -455,7 +526,7 @@ mod tests {
             .map(|i| row(&format!("s{i}"), Status::Completed))
             .collect();
         let q = s.current_query();
-        assert!(s.apply_results(q, rows, n));
+        assert!(s.apply_results(q, 0, rows, n));
         s
     }
 
@@ -495,10 +566,10 @@ mod tests {
         );
         assert_eq!(s.query, "");
         let q = s.current_query();
-        s.apply_results(q, vec![], 0);
+        s.apply_results(q, 0, vec![], 0);
         typed(&mut s, "x");
         let q = s.current_query();
-        s.apply_results(q, vec![], 0);
+        s.apply_results(q, 0, vec![], 0);
         assert_eq!(
             typed(&mut s, " "),
             Action::None,
@@ -515,10 +586,10 @@ mod tests {
             scope: Scope::All,
             status: None,
         };
-        assert!(!s.apply_results(stale, vec![row("x", Status::Active)], 1));
+        assert!(!s.apply_results(stale, 0, vec![row("x", Status::Active)], 1));
         assert_eq!(s.rows.len(), 3);
         let q = s.current_query();
-        assert!(s.apply_results(q, vec![row("y", Status::Active)], 7));
+        assert!(s.apply_results(q, 0, vec![row("y", Status::Active)], 7));
         assert_eq!(s.rows[0].id, "y");
         assert_eq!(s.total, 7);
         assert!(!s.loading());
@@ -675,15 +746,51 @@ mod tests {
             row("s0", Status::Completed),
             row("s2", Status::Completed),
         ];
-        s.apply_results(q, rows, 3);
+        s.apply_results(q, 0, rows, 3);
         assert_eq!(s.selected_row().map(|r| r.id.as_str()), Some("s2"));
         typed(&mut s, "z");
         let q = s.current_query();
         s.apply_results(
             q,
+            0,
             vec![row("a", Status::Active), row("s2", Status::Active)],
             2,
         );
         assert_eq!(s.selected, 0, "a new query starts at its best hit");
+    }
+
+    #[test]
+    fn scrolling_near_the_end_asks_for_the_next_page_once() {
+        let mut s = State::new(String::new(), None, false);
+        let q = s.current_query();
+        let page = |from: usize, to: usize| -> Vec<Row> {
+            (from..to)
+                .map(|i| row(&format!("s{i}"), Status::Completed))
+                .collect()
+        };
+        s.apply_results(q.clone(), 0, page(0, 30), 70);
+        s.set_page(10);
+        assert!(s.partial());
+        assert_eq!(s.wants_more(), None, "two screens left");
+        s.handle(&key(KeyCode::PageDown));
+        s.handle(&key(KeyCode::PageDown));
+        assert_eq!(s.wants_more(), Some((q.clone(), 30)));
+        assert_eq!(s.wants_more(), None, "asked once");
+        // A session used meanwhile moved the order: the page repeats one row.
+        assert!(s.apply_results(q.clone(), 30, page(29, 60), 70));
+        assert_eq!(s.rows.len(), 60);
+        assert_eq!(s.rows.iter().filter(|r| r.id == "s29").count(), 1);
+        s.handle(&key(KeyCode::End));
+        assert_eq!(s.selected, 59);
+        assert_eq!(s.wants_more(), Some((q.clone(), 60)));
+        assert!(s.apply_results(q.clone(), 60, page(60, 70), 70));
+        s.handle(&key(KeyCode::End));
+        assert_eq!((s.selected, s.rows.len()), (69, 70));
+        assert!(!s.partial());
+        assert_eq!(s.wants_more(), None, "everything is loaded");
+        // A page for a query no longer on screen is dropped.
+        typed(&mut s, "x");
+        assert!(!s.apply_results(q, 70, page(70, 80), 80));
+        assert_eq!(s.rows.len(), 70);
     }
 }

@@ -201,7 +201,9 @@ fn row_line(
     let status = format!("{:<9}", r.status.as_str());
     let project = fit(r.cwd.as_deref().map_or("-", leaf), project_w);
     let age = format!("{:>4}", age(&r.last_used, now_unix));
-    let fixed = 1 + 9 + 1 + project_w + 1 + 4 + 2;
+    // As `list` marks them (`render.rs`), but before the title, which may be cut.
+    let origin = if r.exec { "[exec] " } else { "" };
+    let fixed = 1 + 9 + 1 + project_w + 1 + 4 + 2 + origin.len();
     let title_room = width.saturating_sub(fixed);
     let title = window(&one_line(&r.title), &r.matched_terms, title_room);
     let mut spans = vec![
@@ -212,6 +214,7 @@ fn row_line(
         Span::raw(" "),
         Span::styled(age, p.dim()),
         Span::raw("  "),
+        Span::styled(origin, p.dim()),
     ];
     spans.extend(highlighted(&title, &r.matched_terms, p));
     let mut line = Line::from(spans);
@@ -400,16 +403,40 @@ fn field_name(f: &str) -> &str {
     }
 }
 
+/// Key hints for the footer, longest first: the longest that fits is shown.
+const HINTS: &[&str] = &[
+    " Enter resume · Alt-Enter new session · Tab project/all · ^S status · ^Y copy id · ^O print id · ^X archive · ^G normal mode · ? keys · Esc quit",
+    " Enter resume · Tab project · ^S status · ^X archive · ? keys · Esc quit",
+    " Enter resume · Tab project · ? keys · Esc quit",
+];
+
 fn draw_footer(f: &mut Frame, state: &State, p: &Palette, area: Rect) {
     let text = match &state.message {
         Some(m) => Line::styled(format!(" {m}"), p.label()),
         None => {
-            let hints = if area.width >= 120 {
-                " Enter resume · Alt-Enter new session · Tab project/all · ^S status · ^Y copy id · ^O print id · ^X archive · ^G normal mode · ? keys · Esc quit"
+            // A partial list says so at the right: the rest loads on scrolling down.
+            let note = if state.partial() && !state.loading() {
+                format!(
+                    " {} of {} loaded, ↓ for more ",
+                    group_thousands(state.rows.len() as u64),
+                    group_thousands(state.total as u64)
+                )
             } else {
-                " Enter resume · Tab project · ^S status · ^X archive · ? keys · Esc quit"
+                String::new()
             };
-            Line::styled(hints, p.dim())
+            let width = area.width as usize;
+            let note_w = note.chars().count();
+            let hints = HINTS
+                .iter()
+                .copied()
+                .find(|h| h.chars().count() + note_w <= width)
+                .unwrap_or(HINTS[HINTS.len() - 1]);
+            let pad = width.saturating_sub(hints.chars().count() + note_w);
+            Line::from(vec![
+                Span::styled(hints, p.dim()),
+                Span::raw(" ".repeat(pad)),
+                Span::styled(note, p.label()),
+            ])
         }
     };
     f.render_widget(Paragraph::new(text), area);
@@ -425,7 +452,10 @@ pub const HELP: &[(&str, &str)] = &[
         "PgUp PgDn",
         "a page (^B ^F; d u half a page in normal mode)",
     ),
-    ("Home End", "first / last (g G in normal mode)"),
+    (
+        "Home End",
+        "first / last loaded (g G); moving near the end loads more",
+    ),
     (
         "Enter",
         "resume: codex resume <id> in the session's directory",
