@@ -20,6 +20,14 @@ pub struct Thresholds {
     pub min_specific_here: f64,
     /// …and of one elsewhere (a prompt typed outside a project must name its subject well).
     pub min_specific_elsewhere: f64,
+    /// Least [`Hit::same_subject`] for another session of the best candidate's project to be
+    /// another attempt at the same task: the most recently used attempt is resumed, and the
+    /// lead is measured against a different task. Above 1: never.
+    pub same_task: f64,
+    /// Least [`Hit::same_subject`] for a session in the caller's project to be the same task
+    /// as a better-scoring one elsewhere (the same work done in two repositories): the
+    /// directory decides, and the lead is measured against a different task. Above 1: never.
+    pub same_place: f64,
 }
 
 impl Thresholds {
@@ -41,6 +49,8 @@ impl Thresholds {
         min_subject: 0.30,
         min_specific_here: 0.5,
         min_specific_elsewhere: 3.0,
+        same_task: 0.6,
+        same_place: 0.8,
     };
 }
 
@@ -100,7 +110,7 @@ pub fn resumes(evidence: f64) -> bool {
 /// - new: `1 − 0.5 · e` — 1 when nothing matched, falling to 0.5 at the boundary (how far from
 ///   flipping the decision was; not calibrated).
 pub fn decide(mut candidates: Vec<Hit>, t: &Thresholds) -> Route {
-    let rivals_from = prefer_latest_attempt(&mut candidates);
+    let rivals_from = prefer_same_task(&mut candidates, t);
     let Some(top) = candidates.first() else {
         return Route {
             decision: Decision::New,
@@ -221,50 +231,72 @@ fn calibrated_resume_confidence(e: f64) -> f64 {
         })
 }
 
-/// How close a second attempt at the same task must score to count as the same task.
-const SAME_TASK: f64 = 0.15;
+/// Another session of the same task scores at least this share of the best one: the words
+/// alone may favour a short first attempt, but not by an order of magnitude.
+const SAME_TASK_SCORE: f64 = 0.15;
 
-/// The same task attempted twice (or more) in the same place scores about the same; the person
-/// continues the attempt they worked on last. Moves the most recently used of the near-equal
-/// candidates at the top first and returns where the *other* candidates start, so the lead is
-/// measured against a different task, not against the earlier attempt.
-fn prefer_latest_attempt(candidates: &mut [Hit]) -> usize {
+/// The same task in several sessions: attempted twice (or more) in one project — the person
+/// continues the attempt they worked on last, even when an older, shorter one scores higher on
+/// the prompt's words — or done in two repositories, one of them the caller's — the directory
+/// decides. Reorders `candidates` so that the chosen session comes first, followed by the
+/// other sessions of the same task, and returns where the *other* candidates start, so the
+/// lead is measured against a different task, not against a twin.
+fn prefer_same_task(candidates: &mut Vec<Hit>, t: &Thresholds) -> usize {
     let Some(top) = candidates.first() else {
         return 1;
     };
-    let (score, place, subject) = (top.score, top.same_project, top.subject_coverage);
-    let project = top.project.clone();
-    let same_task = candidates
-        .iter()
-        .take_while(|h| {
-            project.is_some()
-                && h.project == project
-                && h.score >= (1.0 - SAME_TASK) * score
-                && h.same_project == place
-                && (h.subject_coverage - subject).abs() <= 0.05
+    let mut members = vec![0];
+    // A twin in the caller's project takes over from a session elsewhere.
+    let mut anchor = 0;
+    if !top.same_project
+        && let Some(i) = (1..candidates.len())
+            .find(|&i| {
+            let h = &candidates[i];
+            h.same_project && h.same_subject >= t.same_place && h.score >= SAME_TASK_SCORE * top.score
         })
-        .count();
-    if same_task > 1 {
-        let latest = (0..same_task)
-            .max_by_key(|&i| candidates[i].updated_unix)
-            .unwrap_or(0);
-        candidates[..=latest].rotate_right(1);
+    {
+        members.push(i);
+        anchor = i;
     }
-    same_task.max(1)
+    let (project, place) = (
+        candidates[anchor].project.clone(),
+        candidates[anchor].same_project,
+    );
+    let same_place_as_anchor =
+        |h: &Hit| project.is_some() && h.project == project && h.same_project == place;
+    let floor = SAME_TASK_SCORE * top.score;
+    for (i, h) in candidates.iter().enumerate().skip(1) {
+        if i != anchor && same_place_as_anchor(h) && h.same_subject >= t.same_task && h.score >= floor {
+            members.push(i);
+        }
+    }
+    // The most recently used attempt in the anchor's project.
+    let chosen = members
+        .iter()
+        .copied()
+        .filter(|&i| i == anchor || same_place_as_anchor(&candidates[i]))
+        .max_by_key(|&i| (candidates[i].updated_unix, std::cmp::Reverse(i)))
+        .unwrap_or(anchor);
+    members.sort_unstable();
+    let mut order: Vec<usize> = vec![chosen];
+    order.extend(members.iter().copied().filter(|&i| i != chosen));
+    order.extend((0..candidates.len()).filter(|i| !members.contains(i)));
+    let mut taken: Vec<Option<Hit>> = std::mem::take(candidates).into_iter().map(Some).collect();
+    *candidates = order.into_iter().filter_map(|i| taken[i].take()).collect();
+    members.len()
 }
 
-/// [`lead`] of the first candidate over the first of `candidates[rivals_from..]`.
+/// Lead of the task in `candidates[..rivals_from]` (its best score) over the first other one.
 fn lead_over(candidates: &[Hit], rivals_from: usize) -> f64 {
-    match (candidates.first(), candidates.get(rivals_from)) {
-        (None, _) => 0.0,
-        (Some(_), None) => 1.0,
-        (Some(a), Some(b)) => {
-            if a.score > 0.0 {
-                (1.0 - b.score / a.score).clamp(0.0, 1.0)
-            } else {
-                0.0
-            }
-        }
+    let best = candidates[..rivals_from.min(candidates.len())]
+        .iter()
+        .map(|h| h.score)
+        .fold(0.0, f64::max);
+    match candidates.get(rivals_from) {
+        _ if candidates.is_empty() => 0.0,
+        None => 1.0,
+        Some(b) if best > 0.0 => (1.0 - b.score / best).clamp(0.0, 1.0),
+        Some(_) => 0.0,
     }
 }
 
@@ -287,6 +319,7 @@ mod tests {
             updated_unix: 0,
             project: Some(format!("/p/{key}")),
             same_project: false,
+            same_subject: 0.0,
             matched_terms: vec!["auth".to_owned()],
             fields: vec!["title"],
             reasons: vec![],
@@ -299,6 +332,8 @@ mod tests {
         min_subject: 0.0,
         min_specific_here: 0.0,
         min_specific_elsewhere: 0.0,
+        same_task: 0.5,
+        same_place: 0.8,
     };
 
     #[test]
@@ -329,6 +364,7 @@ mod tests {
         let mut newer = hit("newer", 9.4, 0.9);
         older.project = Some("/p/app".into());
         newer.project = Some("/p/app".into());
+        newer.same_subject = 0.9;
         older.updated_unix = 1_000;
         newer.updated_unix = 2_000;
         let r = decide(vec![older, newer, hit("other", 2.0, 0.3)], &T);

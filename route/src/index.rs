@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::generic::{WordClass, classify};
 use crate::score::{
-    COORD_EXPONENT, Field, MAX_PREFIX_EXPANSION, MAX_PREFIX_SCAN, MIN_PREFIX_INDEX_CHARS,
+    COORD_EXPONENT, context_discount, Field, MAX_PREFIX_EXPANSION, MAX_PREFIX_SCAN, MIN_PREFIX_INDEX_CHARS,
     MIN_PREFIX_QUERY_CHARS, NF, PENALTY, PREFIX_WEIGHT, Place, bm25f_tf, coverage_weight,
     describe_age, idf, place_of, recency_factor,
 };
@@ -30,10 +30,18 @@ use crate::{DEFAULT_LIMIT, DocFields, DocMeta, Hit, Options, Route, Thresholds};
 type TermId = u32;
 type DocId = u32;
 type DirId = u32;
+/// A repository (or, without one, a directory) whose sessions share context words.
+type ProjId = u32;
+/// `doc_proj` of a slot without a project (or an empty one).
+const NO_PROJ: ProjId = ProjId::MAX;
 
 /// At most this many tokens are indexed per field of one session: a prompt with a pasted 5 MB
 /// log must not make an update slow. The first tokens are the ones a person would refer to.
 const MAX_FIELD_TOKENS: usize = 20_000;
+
+/// Candidates a routing decision looks at, whatever the caller's limit: the runner-up, and the
+/// other attempt at the same task or its twin in the caller's repository, may rank lower.
+const ANALYZED_CANDIDATES: usize = 8;
 
 /// At most this many distinct query words are used (a pasted paragraph is still a query).
 const MAX_QUERY_TERMS: usize = 64;
@@ -72,6 +80,8 @@ struct Doc {
     terms: Box<[TermId]>,
     cwd_dir: Option<DirId>,
     root_dir: Option<DirId>,
+    /// The repository it belongs to, for [`context_discount`].
+    proj: Option<ProjId>,
 }
 
 /// In-memory inverted index over sessions. See the crate docs.
@@ -91,10 +101,17 @@ pub struct Index {
     /// Never freed; the number of distinct directories a user works in is small.
     dirs: Vec<PathBuf>,
     dir_ids: HashMap<PathBuf, DirId>,
+    /// Interned projects (repositories); never freed, like `dirs`.
+    projs: Vec<Arc<str>>,
+    proj_ids: HashMap<Arc<str>, ProjId>,
+    /// Live sessions per project.
+    proj_docs: Vec<u32>,
+    /// Project per doc slot ([`NO_PROJ`] for none); dense for the scoring loop.
+    doc_proj: Vec<ProjId>,
 }
 
 /// Bumped whenever the stored layout or the tokenizer's output changes.
-const STORED_FORMAT: u32 = 2;
+const STORED_FORMAT: u32 = 3;
 
 #[derive(Serialize)]
 struct StoredRef<'a> {
@@ -105,6 +122,7 @@ struct StoredRef<'a> {
     free_docs: &'a [DocId],
     lens: &'a [[u32; NF]],
     dirs: &'a [PathBuf],
+    projs: &'a [Arc<str>],
 }
 
 #[derive(Deserialize)]
@@ -116,6 +134,7 @@ struct Stored {
     free_docs: Vec<DocId>,
     lens: Vec<[u32; NF]>,
     dirs: Vec<PathBuf>,
+    projs: Vec<Arc<str>>,
 }
 
 /// One distinct query word with the indexed terms it matches.
@@ -169,6 +188,10 @@ const VAGUE_CLEAR_GAP_SECS: i64 = 3600;
 /// a person is asked; on the calibration home about three in four of these were right.
 const VAGUE_CONFIDENCE: f64 = 0.75;
 
+/// Per query word (by position): for each project with sessions holding it as subject, how
+/// many do, sorted by project (empty for generic words).
+type Context = Vec<Vec<(ProjId, u32)>>;
+
 /// A scored, not yet explained, candidate.
 #[derive(Clone, Copy, Debug)]
 struct Scored {
@@ -181,6 +204,9 @@ struct Scored {
     place: Place,
     /// A query word occurs in the title, name or prompts (not only in the work or place).
     said: bool,
+    /// Bit i: distinctive query word i is part of this session's task — found in its name or
+    /// first prompt, and not a context word of its repository.
+    task_mask: u64,
 }
 
 /// A document's term counts, computed without the index (see [`Index::upsert_prepared`]).
@@ -188,6 +214,8 @@ struct Scored {
 pub struct Prepared {
     counts: HashMap<String, [u16; NF]>,
     lens: [u32; NF],
+    /// [`project_key`] of the document.
+    project: Option<String>,
 }
 
 impl Prepared {
@@ -238,7 +266,11 @@ impl Prepared {
             &place_text(fields.cwd, meta.git_root.as_deref(), fields.repo),
         );
 
-        Prepared { counts, lens }
+        Prepared {
+            counts,
+            lens,
+            project: project_key(fields.repo, meta),
+        }
     }
 }
 
@@ -256,6 +288,7 @@ impl Index {
         self.terms.shrink_to_fit();
         self.docs.shrink_to_fit();
         self.lens.shrink_to_fit();
+        self.doc_proj.shrink_to_fit();
     }
 
     /// The fingerprint the caller gave session `key` ([`DocMeta::fingerprint`]).
@@ -280,6 +313,7 @@ impl Index {
             free_docs: &self.free_docs,
             lens: &self.lens,
             dirs: &self.dirs,
+            projs: &self.projs,
         })
         .unwrap_or_default()
     }
@@ -292,7 +326,8 @@ impl Index {
         if s.format != STORED_FORMAT || s.lens.len() != s.docs.len() {
             return None;
         }
-        let (n_terms, n_docs, n_dirs) = (s.terms.len(), s.docs.len(), s.dirs.len());
+        let (n_terms, n_docs, n_dirs, n_projs) =
+            (s.terms.len(), s.docs.len(), s.dirs.len(), s.projs.len());
         let in_range = s.free_terms.iter().all(|&t| (t as usize) < n_terms)
             && s.free_docs.iter().all(|&d| (d as usize) < n_docs)
             && s.terms
@@ -304,6 +339,7 @@ impl Index {
                         .iter()
                         .flatten()
                         .all(|&x| (x as usize) < n_dirs)
+                    && d.proj.is_none_or(|p| (p as usize) < n_projs)
             });
         if !in_range {
             return None;
@@ -341,6 +377,24 @@ impl Index {
             .enumerate()
             .map(|(id, d)| (d.clone(), id as DirId))
             .collect();
+        let proj_ids: HashMap<Arc<str>, ProjId> = s
+            .projs
+            .iter()
+            .enumerate()
+            .map(|(id, p)| (Arc::clone(p), id as ProjId))
+            .collect();
+        let mut proj_docs = vec![0u32; s.projs.len()];
+        let doc_proj: Vec<ProjId> = s
+            .docs
+            .iter()
+            .map(|d| match d.as_ref().and_then(|d| d.proj) {
+                Some(p) => {
+                    proj_docs[p as usize] += 1;
+                    p
+                }
+                None => NO_PROJ,
+            })
+            .collect();
         let index = Index {
             dict,
             terms: s.terms,
@@ -352,6 +406,10 @@ impl Index {
             total_len,
             dirs: s.dirs,
             dir_ids,
+            proj_ids,
+            projs: s.projs,
+            proj_docs,
+            doc_proj,
         };
         index.consistent().then_some(index)
     }
@@ -366,6 +424,8 @@ impl Index {
         self.keys.len() == live_docs
             && self.dict.len() == live_terms
             && self.dir_ids.len() == self.dirs.len()
+            && self.proj_ids.len() == self.projs.len()
+            && self.doc_proj.len() == self.docs.len()
             && self
                 .docs
                 .iter()
@@ -444,7 +504,11 @@ impl Index {
         meta: DocMeta,
         mut lookup: Option<&mut HashMap<Arc<str>, TermId>>,
     ) {
-        let Prepared { counts, lens } = prepared;
+        let Prepared {
+            counts,
+            lens,
+            project,
+        } = prepared;
         let id = match self.keys.get(key) {
             Some(&id) => {
                 self.unlink(id);
@@ -454,6 +518,7 @@ impl Index {
                 let id = self.free_docs.pop().unwrap_or_else(|| {
                     self.docs.push(None);
                     self.lens.push([0; NF]);
+                    self.doc_proj.push(NO_PROJ);
                     (self.docs.len() - 1) as DocId
                 });
                 self.keys.insert(key.into(), id);
@@ -492,6 +557,11 @@ impl Index {
         self.lens[id as usize] = lens;
         let cwd_dir = meta.cwd.as_deref().map(|d| self.intern_dir(d));
         let root_dir = meta.git_root.as_deref().map(|d| self.intern_dir(d));
+        let proj = project.as_deref().map(|p| self.intern_proj(p));
+        if let Some(p) = proj {
+            self.proj_docs[p as usize] += 1;
+        }
+        self.doc_proj[id as usize] = proj.unwrap_or(NO_PROJ);
         self.docs[id as usize] = Some(Doc {
             key,
             updated_unix: meta.updated_unix,
@@ -501,6 +571,7 @@ impl Index {
             terms: terms.into_iter().map(|(t, _)| t).collect(),
             cwd_dir,
             root_dir,
+            proj,
         });
     }
 
@@ -532,6 +603,10 @@ impl Index {
                 self.free_terms.push(t);
             }
         }
+        if let Some(p) = doc.proj {
+            self.proj_docs[p as usize] -= 1;
+        }
+        self.doc_proj[id as usize] = NO_PROJ;
         let lens = std::mem::take(&mut self.lens[id as usize]);
         for (total, &n) in self.total_len.iter_mut().zip(&lens) {
             *total -= u64::from(n);
@@ -574,6 +649,18 @@ impl Index {
         id
     }
 
+    fn intern_proj(&mut self, key: &str) -> ProjId {
+        if let Some(&id) = self.proj_ids.get(key) {
+            return id;
+        }
+        let id = self.projs.len() as ProjId;
+        let key: Arc<str> = key.into();
+        self.projs.push(Arc::clone(&key));
+        self.proj_ids.insert(key, id);
+        self.proj_docs.push(0);
+        id
+    }
+
     fn intern_dir(&mut self, dir: &str) -> DirId {
         let path = PathBuf::from(dir);
         if let Some(&id) = self.dir_ids.get(&path) {
@@ -608,7 +695,7 @@ impl Index {
         let q = self.prepare(query);
         // The decision needs the runner-up (and for a task done twice, the one after it)
         // even when the caller wants a single candidate.
-        let hits = self.search_prepared(&q, opts, limit.max(3));
+        let hits = self.search_prepared(&q, opts, limit.max(ANALYZED_CANDIDATES));
         Analysis {
             kind: query_kind(&q),
             q,
@@ -710,8 +797,9 @@ impl Index {
                 subject: 0.0,
                 place: Place::SameProject,
                 said: true,
+                task_mask: 0,
             };
-            hits.insert(0, self.explain(q, s, total_weight, opts));
+            hits.insert(0, self.explain(q, s, total_weight, &[], opts));
         }
         Route {
             decision: crate::Decision::Resume { key: key.clone() },
@@ -765,7 +853,7 @@ impl Index {
         if q.is_empty() || total_weight <= 0.0 {
             return (Vec::new(), 0);
         }
-        let mut scored = self.score(q, total_weight, opts);
+        let (mut scored, context) = self.score(q, total_weight, opts);
         scored.retain(|s| keep(&self.doc(s.doc).key, s.place != Place::Elsewhere));
         let total = scored.len();
         let n = n.min(scored.len());
@@ -786,10 +874,28 @@ impl Index {
             scored.truncate(n);
         }
         scored.sort_unstable_by(cmp);
-        let hits = scored
+        let masks: Vec<u64> = scored.iter().map(|s| s.task_mask).collect();
+        let mut hits: Vec<Hit> = scored
             .into_iter()
-            .map(|s| self.explain(q, s, total_weight, opts))
+            .map(|s| self.explain(q, s, total_weight, &context, opts))
             .collect();
+        if let Some(&top_task) = masks.first() {
+            let weight = |mask: u64| -> f32 {
+                q.iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1u64 << (*i).min(63)) != 0)
+                    .map(|(_, t)| t.weight)
+                    .sum()
+            };
+            let whole = weight(top_task);
+            for (h, &task) in hits.iter_mut().zip(&masks).skip(1) {
+                h.same_subject = if whole > 0.0 {
+                    f64::from(weight(top_task & task) / whole)
+                } else {
+                    0.0
+                };
+            }
+        }
         (hits, total)
     }
 
@@ -895,7 +1001,7 @@ impl Index {
     }
 
     /// Scores every document matching at least one query word and applies filters and boosts.
-    fn score(&self, q: &[QueryTerm], total_weight: f32, opts: &Options) -> Vec<Scored> {
+    fn score(&self, q: &[QueryTerm], total_weight: f32, opts: &Options) -> (Vec<Scored>, Context) {
         let slots = self.docs.len();
         let n_docs = self.len() as f32;
         // Average field lengths; 1 for a field no document has (its tf is always 0 anyway).
@@ -921,8 +1027,16 @@ impl Index {
         let mut subject = vec![0f32; slots];
         let mut word_touched: Vec<DocId> = Vec::new();
         let mut said = vec![false; slots];
+        // Per query word: whether it occurs in the session's task (its name, first prompt), per
+        // doc; and which distinctive words (bit i = query word i) each doc holds in its task.
+        let mut best_task = vec![false; slots];
+        let mut task_mask = vec![0u64; slots];
+        // Per project: how many of its sessions hold the current word as subject.
+        let mut proj_count = vec![0u32; self.projs.len()];
+        let mut proj_touched: Vec<ProjId> = Vec::new();
+        let mut context: Context = vec![Vec::new(); q.len()];
 
-        for qt in q {
+        for (i, qt) in q.iter().enumerate() {
             for &(t, w) in &qt.expansions {
                 let term = &self.terms[t as usize];
                 let term_idf = idf(n_docs, term.postings.len() as f32);
@@ -940,9 +1054,24 @@ impl Index {
                     if p.tf[..Field::Work as usize].iter().any(|&n| n > 0) {
                         said[d] = true;
                     }
+                    if p.tf[..Field::Prompts as usize].iter().any(|&n| n > 0) {
+                        best_task[d] = true;
+                    }
                 }
             }
             let distinctive = qt.class == WordClass::Distinctive;
+            if distinctive {
+                for &d in &word_touched {
+                    let pr = self.doc_proj[d as usize];
+                    if pr != NO_PROJ && best_subject_w[d as usize] > 0.0 {
+                        if proj_count[pr as usize] == 0 {
+                            proj_touched.push(pr);
+                        }
+                        proj_count[pr as usize] += 1;
+                    }
+                }
+            }
+            let bit = 1u64 << i.min(63);
             for &d in &word_touched {
                 let d = d as usize;
                 if coverage[d] == 0.0 {
@@ -950,12 +1079,31 @@ impl Index {
                 }
                 score[d] += best[d];
                 coverage[d] += qt.weight * best_w[d];
-                if distinctive {
-                    subject[d] += qt.weight * best_subject_w[d];
+                if distinctive && best_subject_w[d] > 0.0 {
+                    let pr = self.doc_proj[d];
+                    let kept = if pr == NO_PROJ {
+                        1.0
+                    } else {
+                        // The others of its repository holding the word (it holds it itself).
+                        let others = proj_count[pr as usize].saturating_sub(1);
+                        context_discount(others, self.proj_docs[pr as usize])
+                    };
+                    subject[d] += qt.weight * best_subject_w[d] * kept;
+                    if kept >= 0.5 && best_task[d] {
+                        task_mask[d] |= bit;
+                    }
                 }
                 best[d] = 0.0;
                 best_w[d] = 0.0;
                 best_subject_w[d] = 0.0;
+                best_task[d] = false;
+            }
+            if distinctive {
+                proj_touched.sort_unstable();
+                context[i] = proj_touched
+                    .drain(..)
+                    .map(|pr| (pr, std::mem::take(&mut proj_count[pr as usize])))
+                    .collect();
             }
             word_touched.clear();
         }
@@ -996,14 +1144,22 @@ impl Index {
                 subject: subject[d as usize],
                 place,
                 said: said[d as usize],
+                task_mask: task_mask[d as usize],
             });
         }
-        out
+        (out, context)
     }
 
     /// Turns a scored doc into a [`Hit`] with matched words and reasons. Only run for the few
     /// returned candidates.
-    fn explain(&self, q: &[QueryTerm], s: Scored, total_weight: f32, opts: &Options) -> Hit {
+    fn explain(
+        &self,
+        q: &[QueryTerm],
+        s: Scored,
+        total_weight: f32,
+        context: &[Vec<(ProjId, u32)>],
+        opts: &Options,
+    ) -> Hit {
         let doc = self.doc(s.doc);
         let tf_of = |t: TermId| {
             doc.terms.binary_search(&t).ok()?;
@@ -1047,10 +1203,30 @@ impl Index {
             .filter(|&f| !per_field[f as usize].is_empty())
             .map(Field::name)
             .collect();
+        // The prompt's subject as seen from this session's repository: its distinctive words,
+        // each discounted as much as it is context there.
+        let pr = self.doc_proj[s.doc as usize];
         let subject_weight: f32 = q
             .iter()
-            .filter(|t| t.class == WordClass::Distinctive)
-            .map(|t| t.weight)
+            .enumerate()
+            .filter(|(_, t)| t.class == WordClass::Distinctive)
+            .map(|(i, t)| {
+                let held = context.get(i).and_then(|c| {
+                    let at = c.binary_search_by_key(&pr, |&(p, _)| p).ok()?;
+                    Some(c[at].1)
+                });
+                let kept = match held {
+                    Some(n) if pr != NO_PROJ => {
+                        let holds = t.expansions.iter().any(|&(id, _)| {
+                            tf_of(id).is_some_and(|tf| tf[..Field::Place as usize].iter().any(|&n| n > 0))
+                        });
+                        let others = if holds { n.saturating_sub(1) } else { n };
+                        context_discount(others, self.proj_docs[pr as usize])
+                    }
+                    _ => 1.0,
+                };
+                t.weight * kept
+            })
             .sum();
         Hit {
             key: doc.key.to_string(),
@@ -1069,6 +1245,7 @@ impl Index {
                 .or(doc.cwd_dir)
                 .map(|d| self.dirs[d as usize].display().to_string()),
             same_project: s.place != Place::Elsewhere,
+            same_subject: 1.0,
             matched_terms: matched,
             reasons,
         }
@@ -1093,6 +1270,21 @@ fn place_text(cwd: Option<&str>, git_root: Option<&str>, repo: Option<&str>) -> 
         out.push_str(last_segment(repo).trim_end_matches(".git"));
     }
     out
+}
+
+/// The repository a session belongs to, for learning which words are context there: its git
+/// origin reduced to `owner/name` (so `git@host:o/n.git` and `https://host/o/n` agree), else
+/// its git root, else its directory.
+fn project_key(repo: Option<&str>, meta: &DocMeta) -> Option<String> {
+    if let Some(repo) = repo {
+        let trimmed = repo.trim().trim_end_matches('/').trim_end_matches(".git");
+        let mut parts = trimmed.rsplit(['/', ':']).filter(|p| !p.is_empty());
+        if let Some(name) = parts.next() {
+            let owner = parts.next().unwrap_or("");
+            return Some(format!("{owner}/{name}").to_lowercase());
+        }
+    }
+    meta.git_root.clone().or_else(|| meta.cwd.clone())
 }
 
 fn last_segment(s: &str) -> &str {

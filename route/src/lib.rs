@@ -155,6 +155,13 @@ pub struct Hit {
     pub project: Option<String>,
     /// The session ran in the caller's directory or project (and got the boost).
     pub same_project: bool,
+    /// How much of the best candidate's task this session's task shares, 0..1: the IDF-weighted
+    /// share of the prompt's distinctive words found in the best candidate's name or first
+    /// prompt that this session's name or first prompt holds too (context words of a
+    /// repository excluded). 1 for the best candidate itself.
+    /// How [`crate::decide`] tells a second attempt at the same task, or the same task done in
+    /// the caller's repository, from a different task.
+    pub same_subject: f64,
     /// The query words that matched, as the user wrote them (lowercased), in query order.
     pub matched_terms: Vec<String>,
     /// The fields a query word matched in, most important first: `title`, `first_prompt`,

@@ -793,6 +793,7 @@ pub fn calibrate(set: &LabeledSet, index: &Index) -> Calibration {
                 min_subject: 0.0,
                 min_specific_here: 0.0,
                 min_specific_elsewhere: 0.0,
+                ..Thresholds::CALIBRATED
             };
             let (mut top1, mut wrong, mut new) =
                 (Rate::default(), Rate::default(), Rate::default());
