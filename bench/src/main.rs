@@ -30,6 +30,9 @@ struct Opts {
     /// Only the picker's rows (keystroke latency), on corpora at `rss_scale`: for `sessions`
     /// and each of `rss`.
     pick_only: bool,
+    /// Only the server-side route latency, on corpora at `rss_scale`: for `sessions` and each
+    /// of `rss` (the quick loop for tuning the index).
+    route_only: bool,
 }
 
 fn parse_args() -> Opts {
@@ -42,6 +45,7 @@ fn parse_args() -> Opts {
         rss_scale: 1.0,
         skip_original: false,
         pick_only: false,
+        route_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -63,9 +67,10 @@ fn parse_args() -> Opts {
             "--rss-scale" => o.rss_scale = val().parse().unwrap_or_else(|_| die("--rss-scale F")),
             "--skip-original" => o.skip_original = true,
             "--pick-only" => o.pick_only = true,
+            "--route-only" => o.route_only = true,
             "-h" | "--help" => {
                 println!(
-                    "codexd-bench [--sessions N] [--dir DIR] [--runs N] [--idle-secs N] [--rss 1000,10000,100000] [--rss-scale 0.05] [--skip-original] [--pick-only]"
+                    "codexd-bench [--sessions N] [--dir DIR] [--runs N] [--idle-secs N] [--rss 1000,10000,100000] [--rss-scale 0.05] [--skip-original] [--pick-only] [--route-only]"
                 );
                 std::process::exit(0);
             }
@@ -372,6 +377,22 @@ fn main() {
         .dir
         .clone()
         .unwrap_or_else(|| PathBuf::from("target/bench-corpus"));
+    if o.route_only {
+        let mut sizes = vec![o.sessions];
+        sizes.extend(o.rss.iter().copied().filter(|&n| n != o.sessions));
+        for n in sizes {
+            let d = base.join(format!("{n}-scale{}", o.rss_scale));
+            let m = corpus(&d, n, o.rss_scale);
+            let (p50, p99) = route_latency(&d.join("home"), &m, o.runs.max(200));
+            println!(
+                "| Route, server side, p50 / p99 ({n} sessions, scale {}) | {} / {} |",
+                o.rss_scale,
+                ms(p50),
+                ms(p99)
+            );
+        }
+        return;
+    }
     if o.pick_only {
         let mut report = String::new();
         report.push_str("| Measure | codexd | Baseline | Ratio | Goal |\n|---|---|---|---|---|\n");
@@ -641,11 +662,20 @@ fn route_latency(home: &Path, manifest: &Manifest, queries: usize) -> (Duration,
         limit: 4,
     };
     let mut v = Vec::new();
+    let mut slow: Vec<(Duration, &String)> = Vec::new();
     for p in prompts {
         let t = Instant::now();
         let r = eng.route.route(p, &opts);
         v.push(t.elapsed());
+        slow.push((t.elapsed(), p));
         std::hint::black_box(r);
+    }
+    if std::env::var_os("CODEXD_BENCH_SLOWEST").is_some() {
+        slow.sort_by(|a, b| b.0.cmp(&a.0));
+        for (d, p) in slow.iter().take(8) {
+            let head: String = p.chars().take(100).collect();
+            eprintln!("{:>8.2} ms  {} chars  {head:?}", d.as_secs_f64() * 1e3, p.len());
+        }
     }
     (percentile(v.clone(), 0.5), percentile(v, 0.99))
 }

@@ -364,21 +364,24 @@ impl GridPoint {
 /// The decision thresholds tried by [`calibrate`].
 fn grid() -> Vec<codexd_route::Thresholds> {
     let mut grid = Vec::new();
-    for &min_lead in &[0.1, 0.15, 0.2, 0.25, 0.3] {
-        for &min_subject in &[0.2, 0.25, 0.3, 0.35, 0.4, 0.5] {
-            for &min_specific_here in &[0.0, 0.5, 1.0] {
-                for &min_specific_elsewhere in &[1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0] {
-                    for &same_task in &[0.4, 0.5, 0.6, 0.7, 0.8, 1.01] {
-                        for &same_place in &[0.6, 0.7, 0.8, 0.9, 1.0, 1.01] {
-                            grid.push(codexd_route::Thresholds {
-                                min_coverage: 0.0,
-                                min_lead,
-                                min_subject,
-                                min_specific_here,
-                                min_specific_elsewhere,
-                                same_task,
-                                same_place,
-                            });
+    for &min_lead in &[0.15, 0.2, 0.25] {
+        for &min_subject in &[0.25, 0.3, 0.35] {
+            for &min_specific_here in &[0.25, 0.5] {
+                for &min_specific_elsewhere in &[2.5, 3.0, 3.5] {
+                    for &same_task in &[0.5, 0.6, 0.7, 1.01] {
+                        for &same_task_score in &[0.0, 0.05, 0.1, 0.15, 0.2] {
+                            for &same_place in &[0.7, 0.8, 0.9, 1.01] {
+                                grid.push(codexd_route::Thresholds {
+                                    min_coverage: 0.0,
+                                    min_lead,
+                                    min_subject,
+                                    min_specific_here,
+                                    min_specific_elsewhere,
+                                    same_task,
+                                    same_task_score,
+                                    same_place,
+                                });
+                            }
                         }
                     }
                 }

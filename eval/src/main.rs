@@ -129,18 +129,19 @@ fn homes_main(args: &Args) -> Result<(), String> {
             CALIBRATION_SETS.join(" + ")
         );
         println!(
-            "| lead | subject | specific here | elsewhere | same task | same place | right | wrong resume |"
+            "| lead | subject | specific here | elsewhere | same task | its score | same place | right | wrong resume |"
         );
-        println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for p in grid.iter().take(std::env::var("GRID_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(15)) {
             let t = p.thresholds;
             println!(
-                "| {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {} of {} |",
+                "| {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {} of {} |",
                 t.min_lead,
                 t.min_subject,
                 t.min_specific_here,
                 t.min_specific_elsewhere,
                 t.same_task,
+                t.same_task_score,
                 t.same_place,
                 p.right,
                 p.wrong_resume,

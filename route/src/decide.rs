@@ -24,6 +24,9 @@ pub struct Thresholds {
     /// another attempt at the same task: the most recently used attempt is resumed, and the
     /// lead is measured against a different task. Above 1: never.
     pub same_task: f64,
+    /// Least share of the best candidate's score such a later attempt must have: the prompt's
+    /// words may favour a short first attempt, but not without bound.
+    pub same_task_score: f64,
     /// Least [`Hit::same_subject`] for a session in the caller's project to be the same task
     /// as a better-scoring one elsewhere (the same work done in two repositories): the
     /// directory decides, and the lead is measured against a different task. Above 1: never.
@@ -50,6 +53,7 @@ impl Thresholds {
         min_specific_here: 0.5,
         min_specific_elsewhere: 3.0,
         same_task: 0.6,
+        same_task_score: 0.1,
         same_place: 0.8,
     };
 }
@@ -231,10 +235,6 @@ fn calibrated_resume_confidence(e: f64) -> f64 {
         })
 }
 
-/// Another session of the same task scores at least this share of the best one: the words
-/// alone may favour a short first attempt, but not by an order of magnitude.
-const SAME_TASK_SCORE: f64 = 0.15;
-
 /// The same task in several sessions: attempted twice (or more) in one project — the person
 /// continues the attempt they worked on last, even when an older, shorter one scores higher on
 /// the prompt's words — or done in two repositories, one of them the caller's — the directory
@@ -252,7 +252,7 @@ fn prefer_same_task(candidates: &mut Vec<Hit>, t: &Thresholds) -> usize {
         && let Some(i) = (1..candidates.len())
             .find(|&i| {
             let h = &candidates[i];
-            h.same_project && h.same_subject >= t.same_place && h.score >= SAME_TASK_SCORE * top.score
+            h.same_project && h.same_subject >= t.same_place && h.score >= t.same_task_score * top.score
         })
     {
         members.push(i);
@@ -264,7 +264,7 @@ fn prefer_same_task(candidates: &mut Vec<Hit>, t: &Thresholds) -> usize {
     );
     let same_place_as_anchor =
         |h: &Hit| project.is_some() && h.project == project && h.same_project == place;
-    let floor = SAME_TASK_SCORE * top.score;
+    let floor = t.same_task_score * top.score;
     for (i, h) in candidates.iter().enumerate().skip(1) {
         if i != anchor && same_place_as_anchor(h) && h.same_subject >= t.same_task && h.score >= floor {
             members.push(i);
@@ -333,6 +333,7 @@ mod tests {
         min_specific_here: 0.0,
         min_specific_elsewhere: 0.0,
         same_task: 0.5,
+        same_task_score: 0.15,
         same_place: 0.8,
     };
 

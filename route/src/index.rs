@@ -39,9 +39,27 @@ const NO_PROJ: ProjId = ProjId::MAX;
 /// log must not make an update slow. The first tokens are the ones a person would refer to.
 const MAX_FIELD_TOKENS: usize = 20_000;
 
+/// Words in at most this share of sessions admit candidates when routing ([`Index::score`])…
+const ADMIT_FRACTION: f32 = 0.02;
+/// …or in at most this many, whatever the share (small homes score everything)…
+const ADMIT_MIN: usize = 1_000;
+/// …and only the rarest this many of them (a pasted log has dozens of words). When no word
+/// is that rare, the rarest [`ADMIT_COMMON`] admit.
+const ADMIT_WORDS: usize = 8;
+const ADMIT_COMMON: usize = 2;
+
 /// Candidates a routing decision looks at, whatever the caller's limit: the runner-up, and the
 /// other attempt at the same task or its twin in the caller's repository, may rank lower.
 const ANALYZED_CANDIDATES: usize = 8;
+
+/// A routed prompt's first this many distinct words are used: a request comes first, and the
+/// rest of a pasted log says less about which session it belongs to than it costs to score.
+const ROUTE_QUERY_TERMS: usize = 32;
+
+/// A distinctive word held by more than this share of all sessions (and by at least
+/// [`UBIQUITOUS_MIN`]) is generic in this person's history.
+const UBIQUITOUS_FRACTION: f32 = 0.2;
+const UBIQUITOUS_MIN: usize = 1_000;
 
 /// At most this many distinct query words are used (a pasted paragraph is still a query).
 const MAX_QUERY_TERMS: usize = 64;
@@ -108,6 +126,23 @@ pub struct Index {
     proj_docs: Vec<u32>,
     /// Project per doc slot ([`NO_PROJ`] for none); dense for the scoring loop.
     doc_proj: Vec<ProjId>,
+    /// What ranking needs of each doc slot, dense: a query at 100k sessions ranks tens of
+    /// thousands of candidates, and each `Doc` lives in its own cache lines.
+    slot: Vec<Slot>,
+    /// Interned (cwd, git root) pairs of `slot`: the caller's place is computed once per pair.
+    pairs: Vec<(Option<DirId>, Option<DirId>)>,
+    pair_ids: HashMap<(Option<DirId>, Option<DirId>), u32>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Slot {
+    updated: i64,
+    /// Index into `Index::pairs`.
+    pair: u32,
+    archived: bool,
+    non_interactive: bool,
+    /// The slot holds a document.
+    live: bool,
 }
 
 /// Bumped whenever the stored layout or the tokenizer's output changes.
@@ -188,6 +223,66 @@ const VAGUE_CLEAR_GAP_SECS: i64 = 3600;
 /// a person is asked; on the calibration home about three in four of these were right.
 const VAGUE_CONFIDENCE: f64 = 0.75;
 
+/// Look postings up by galloping when the candidates are this many times fewer than them.
+const GALLOP_RATIO: usize = 8;
+
+/// The postings a query word's scoring visits: all of them, or those of the candidates.
+enum Postings<'a> {
+    All(std::slice::Iter<'a, Posting>),
+    Among(Gallop<'a>),
+}
+
+impl<'a> Iterator for Postings<'a> {
+    type Item = &'a Posting;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a Posting> {
+        match self {
+            Postings::All(it) => it.next(),
+            Postings::Among(g) => g.next(),
+        }
+    }
+}
+
+/// The postings of `postings` (sorted by doc) whose doc is in `docs` (sorted), found by
+/// exponential search from the last one found.
+struct Gallop<'a> {
+    postings: &'a [Posting],
+    docs: std::slice::Iter<'a, DocId>,
+}
+
+fn gallop<'a>(postings: &'a [Posting], docs: &'a [DocId]) -> Gallop<'a> {
+    Gallop {
+        postings,
+        docs: docs.iter(),
+    }
+}
+
+impl<'a> Iterator for Gallop<'a> {
+    type Item = &'a Posting;
+
+    fn next(&mut self) -> Option<&'a Posting> {
+        loop {
+            let &doc = self.docs.next()?;
+            let rest = self.postings;
+            let mut bound = 1;
+            while bound < rest.len() && rest[bound].doc < doc {
+                bound *= 2;
+            }
+            let at = rest[..(bound + 1).min(rest.len())].partition_point(|p| p.doc < doc);
+            self.postings = &rest[at..];
+            match self.postings.first() {
+                None => return None,
+                Some(p) if p.doc == doc => {
+                    self.postings = &self.postings[1..];
+                    return Some(p);
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
+
 /// Per query word (by position): for each project with sessions holding it as subject, how
 /// many do, sorted by project (empty for generic words).
 type Context = Vec<Vec<(ProjId, u32)>>;
@@ -197,6 +292,8 @@ type Context = Vec<Vec<(ProjId, u32)>>;
 struct Scored {
     doc: DocId,
     score: f32,
+    /// Last use, for ranking ties (kept here: the ranking compares thousands of candidates).
+    updated: i64,
     coverage: f32,
     /// Weight of the distinctive query words found in what the session said and did (every
     /// field but its place): the prompt's *subject*, not its context.
@@ -289,6 +386,7 @@ impl Index {
         self.docs.shrink_to_fit();
         self.lens.shrink_to_fit();
         self.doc_proj.shrink_to_fit();
+        self.slot.shrink_to_fit();
     }
 
     /// The fingerprint the caller gave session `key` ([`DocMeta::fingerprint`]).
@@ -395,7 +493,25 @@ impl Index {
                 None => NO_PROJ,
             })
             .collect();
+        let mut pairs = Vec::new();
+        let mut pair_ids = HashMap::new();
+        let slot: Vec<Slot> = s
+            .docs
+            .iter()
+            .map(|d| {
+                d.as_ref().map_or_else(Slot::default, |d| Slot {
+                    updated: d.updated_unix,
+                    pair: intern_pair(&mut pairs, &mut pair_ids, (d.cwd_dir, d.root_dir)),
+                    archived: d.archived,
+                    non_interactive: d.non_interactive,
+                    live: true,
+                })
+            })
+            .collect();
         let index = Index {
+            slot,
+            pairs,
+            pair_ids,
             dict,
             terms: s.terms,
             free_terms: s.free_terms,
@@ -426,6 +542,7 @@ impl Index {
             && self.dir_ids.len() == self.dirs.len()
             && self.proj_ids.len() == self.projs.len()
             && self.doc_proj.len() == self.docs.len()
+            && self.slot.len() == self.docs.len()
             && self
                 .docs
                 .iter()
@@ -519,6 +636,7 @@ impl Index {
                     self.docs.push(None);
                     self.lens.push([0; NF]);
                     self.doc_proj.push(NO_PROJ);
+                    self.slot.push(Slot::default());
                     (self.docs.len() - 1) as DocId
                 });
                 self.keys.insert(key.into(), id);
@@ -562,6 +680,13 @@ impl Index {
             self.proj_docs[p as usize] += 1;
         }
         self.doc_proj[id as usize] = proj.unwrap_or(NO_PROJ);
+        self.slot[id as usize] = Slot {
+            updated: meta.updated_unix,
+            pair: intern_pair(&mut self.pairs, &mut self.pair_ids, (cwd_dir, root_dir)),
+            archived: meta.archived,
+            non_interactive: meta.non_interactive,
+            live: true,
+        };
         self.docs[id as usize] = Some(Doc {
             key,
             updated_unix: meta.updated_unix,
@@ -607,6 +732,7 @@ impl Index {
             self.proj_docs[p as usize] -= 1;
         }
         self.doc_proj[id as usize] = NO_PROJ;
+        self.slot[id as usize] = Slot::default();
         let lens = std::mem::take(&mut self.lens[id as usize]);
         for (total, &n) in self.total_len.iter_mut().zip(&lens) {
             *total -= u64::from(n);
@@ -692,15 +818,26 @@ impl Index {
     /// ranked candidates (an evaluation decides many times over one analysis).
     pub fn analyze(&self, query: &str, opts: &Options) -> Analysis {
         let limit = effective_limit(opts.limit);
-        let q = self.prepare(query);
+        let q = self.prepare_n(query, ROUTE_QUERY_TERMS);
+        let kind = query_kind(&q);
         // The decision needs the runner-up (and for a task done twice, the one after it)
-        // even when the caller wants a single candidate.
-        let hits = self.search_prepared(&q, opts, limit.max(ANALYZED_CANDIDATES));
-        Analysis {
-            kind: query_kind(&q),
-            q,
-            hits,
-        }
+        // even when the caller wants a single candidate. A prompt of generic words only is
+        // decided by where and when, not by its words (`decide_vague`): nothing to rank.
+        let hits = match kind {
+            QueryKind::Specific => {
+                self.search_prepared_filtered(
+                    &q,
+                    opts,
+                    limit.max(ANALYZED_CANDIDATES),
+                    None,
+                    false,
+                    true,
+                )
+                .0
+            }
+            QueryKind::Vague | QueryKind::Empty => Vec::new(),
+        };
+        Analysis { kind, q, hits }
     }
 
     /// Decides on an [`Index::analyze`] result (made with the same `opts`).
@@ -738,26 +875,50 @@ impl Index {
         let Some(caller) = opts.cwd.as_deref().map(Path::new) else {
             return new(hits, ", and no directory was given".to_owned());
         };
-        let mut places: HashMap<(Option<DirId>, Option<DirId>), Place> = HashMap::new();
+        let mut places: Vec<Option<Place>> = vec![None; self.pairs.len()];
         let mut latest: Vec<(i64, DocId)> = Vec::new();
-        for (d, doc) in self.docs.iter().enumerate() {
-            let Some(doc) = doc else { continue };
-            if (doc.archived && !opts.include_archived)
-                || (doc.non_interactive && !opts.include_non_interactive)
+        for (d, m) in self.slot.iter().enumerate() {
+            if !m.live
+                || (m.archived && !opts.include_archived)
+                || (m.non_interactive && !opts.include_non_interactive)
             {
                 continue;
             }
-            let place = *places
-                .entry((doc.cwd_dir, doc.root_dir))
-                .or_insert_with(|| {
-                    let dir = |id: Option<DirId>| id.map(|i| self.dirs[i as usize].as_path());
-                    place_of(caller, dir(doc.cwd_dir), dir(doc.root_dir))
-                });
+            let place = *places[m.pair as usize].get_or_insert_with(|| {
+                let (cwd, root) = self.pairs[m.pair as usize];
+                let dir = |id: Option<DirId>| id.map(|i| self.dirs[i as usize].as_path());
+                place_of(caller, dir(cwd), dir(root))
+            });
             if place != Place::Elsewhere {
-                latest.push((doc.updated_unix, d as DocId));
+                latest.push((m.updated, d as DocId));
             }
         }
+        // The project's most recently used sessions, newest first: the candidates shown.
+        let shown = latest.len().min(ANALYZED_CANDIDATES);
+        if shown > 0 && shown < latest.len() {
+            latest.select_nth_unstable_by(shown - 1, |a, b| b.cmp(a));
+            latest.truncate(shown);
+        }
         latest.sort_unstable_by(|a, b| b.cmp(a));
+        let total_weight: f32 = q
+            .iter()
+            .map(|t| t.weight)
+            .sum::<f32>()
+            .max(f32::MIN_POSITIVE);
+        let explained = |d: DocId| {
+            let s = Scored {
+                doc: d,
+                score: 0.0,
+                updated: self.slot[d as usize].updated,
+                coverage: 0.0,
+                subject: 0.0,
+                place: Place::SameProject,
+                said: true,
+                task_mask: 0,
+            };
+            self.explain(q, s, total_weight, &[], opts)
+        };
+        hits.extend(latest.iter().map(|&(_, d)| explained(d)));
         let Some(&(used, d)) = latest.first() else {
             return new(hits, ", and no session ran in this project".to_owned());
         };
@@ -781,26 +942,6 @@ impl Index {
             );
         }
         let key = self.doc(d).key.to_string();
-        if let Some(i) = hits.iter().position(|h| h.key == key) {
-            let h = hits.remove(i);
-            hits.insert(0, h);
-        } else {
-            let total_weight: f32 = q
-                .iter()
-                .map(|t| t.weight)
-                .sum::<f32>()
-                .max(f32::MIN_POSITIVE);
-            let s = Scored {
-                doc: d,
-                score: 0.0,
-                coverage: 0.0,
-                subject: 0.0,
-                place: Place::SameProject,
-                said: true,
-                task_mask: 0,
-            };
-            hits.insert(0, self.explain(q, s, total_weight, &[], opts));
-        }
         Route {
             decision: crate::Decision::Resume { key: key.clone() },
             confidence: VAGUE_CONFIDENCE,
@@ -830,31 +971,35 @@ impl Index {
         keep: &dyn Fn(&str, bool) -> bool,
     ) -> (Vec<Hit>, usize) {
         let q = self.prepare(query);
-        self.search_prepared_filtered(&q, opts, n, keep, true)
+        self.search_prepared_filtered(&q, opts, n, Some(keep), true, false)
     }
 
     fn search_prepared(&self, q: &[QueryTerm], opts: &Options, n: usize) -> Vec<Hit> {
-        self.search_prepared_filtered(q, opts, n, &|_, _| true, false)
+        self.search_prepared_filtered(q, opts, n, None, false, false)
             .0
     }
 
     /// `said_first`: sessions whose title, name or prompts match rank before those matched
     /// only by what they did (files, Codex's answer) — for a person searching; routing ranks
-    /// on the score alone.
+    /// on the score alone. `prune`: only sessions holding one of the query's rarer words are
+    /// candidates (see [`Index::score`]) — for routing; a search counts every match.
     fn search_prepared_filtered(
         &self,
         q: &[QueryTerm],
         opts: &Options,
         n: usize,
-        keep: &dyn Fn(&str, bool) -> bool,
+        keep: Option<&dyn Fn(&str, bool) -> bool>,
         said_first: bool,
+        prune: bool,
     ) -> (Vec<Hit>, usize) {
         let total_weight: f32 = q.iter().map(|t| t.weight).sum();
         if q.is_empty() || total_weight <= 0.0 {
             return (Vec::new(), 0);
         }
-        let (mut scored, context) = self.score(q, total_weight, opts);
-        scored.retain(|s| keep(&self.doc(s.doc).key, s.place != Place::Elsewhere));
+        let (mut scored, context) = self.score(q, total_weight, opts, prune);
+        if let Some(keep) = keep {
+            scored.retain(|s| keep(&self.doc(s.doc).key, s.place != Place::Elsewhere));
+        }
         let total = scored.len();
         let n = n.min(scored.len());
         if n == 0 {
@@ -902,11 +1047,10 @@ impl Index {
     /// Best first; ties go to the more recently used session, then to the smaller key (so the
     /// order is deterministic).
     fn rank_order(&self, a: &Scored, b: &Scored) -> std::cmp::Ordering {
-        let (da, db) = (self.doc(a.doc), self.doc(b.doc));
         b.score
             .total_cmp(&a.score)
-            .then(db.updated_unix.cmp(&da.updated_unix))
-            .then(da.key.cmp(&db.key))
+            .then(b.updated.cmp(&a.updated))
+            .then_with(|| self.doc(a.doc).key.cmp(&self.doc(b.doc).key))
     }
 
     fn doc(&self, id: DocId) -> &Doc {
@@ -917,6 +1061,11 @@ impl Index {
 
     /// Tokenizes the query and resolves every distinct word to the indexed terms it matches.
     fn prepare(&self, query: &str) -> Vec<QueryTerm> {
+        self.prepare_n(query, MAX_QUERY_TERMS)
+    }
+
+    /// [`Index::prepare`] keeping at most `max_terms` distinct words.
+    fn prepare_n(&self, query: &str, max_terms: usize) -> Vec<QueryTerm> {
         let n_docs = self.len() as f32;
         let mut seen = HashSet::new();
         let mut out = Vec::new();
@@ -935,7 +1084,7 @@ impl Index {
             Kind::Joined => joined_known.contains(&t.word),
         };
         for tok in toks.into_iter().filter(wanted) {
-            if out.len() == MAX_QUERY_TERMS {
+            if out.len() == max_terms {
                 break;
             }
             if !seen.insert(tok.term.clone()) {
@@ -950,8 +1099,18 @@ impl Index {
                 .map(|&(t, _)| self.terms[t as usize].postings.len())
                 .max()
                 .unwrap_or(0);
+            // A word most of the person's sessions hold (`src`, `py`) names nothing in particular
+            // to them, whatever it is in general.
+            let class = match classify(&tok.term) {
+                WordClass::Distinctive
+                    if df as f32 > UBIQUITOUS_FRACTION * n_docs && df >= UBIQUITOUS_MIN =>
+                {
+                    WordClass::Task
+                }
+                class => class,
+            };
             out.push(QueryTerm {
-                class: classify(&tok.term),
+                class,
                 surface: tok.surface,
                 expansions,
                 weight: coverage_weight(n_docs, df as f32),
@@ -1001,7 +1160,21 @@ impl Index {
     }
 
     /// Scores every document matching at least one query word and applies filters and boosts.
-    fn score(&self, q: &[QueryTerm], total_weight: f32, opts: &Options) -> (Vec<Scored>, Context) {
+    ///
+    /// With `prune`, only sessions holding at least one of the query's *admitting* words — its
+    /// [`ADMIT_WORDS`] rarest, each in at most [`ADMIT_FRACTION`] of sessions (else its
+    /// [`ADMIT_COMMON`] rarest) — are candidates; the other words only add
+    /// to their scores (and still count towards every repository's context words). A session
+    /// sharing nothing but common words with a prompt never wins a route (its coverage of the
+    /// prompt is tiny), and at 100k sessions scoring every holder of "fix" or "service" is what
+    /// costs.
+    fn score(
+        &self,
+        q: &[QueryTerm],
+        total_weight: f32,
+        opts: &Options,
+        prune: bool,
+    ) -> (Vec<Scored>, Context) {
         let slots = self.docs.len();
         let n_docs = self.len() as f32;
         // Average field lengths; 1 for a field no document has (its tf is always 0 anyway).
@@ -1036,12 +1209,84 @@ impl Index {
         let mut proj_touched: Vec<ProjId> = Vec::new();
         let mut context: Context = vec![Vec::new(); q.len()];
 
-        for (i, qt) in q.iter().enumerate() {
+        let df_of = |qt: &QueryTerm| {
+            qt.expansions
+                .iter()
+                .map(|&(t, _)| self.terms[t as usize].postings.len())
+                .max()
+                .unwrap_or(0)
+        };
+        let admit_max = ((ADMIT_FRACTION * n_docs) as usize).max(ADMIT_MIN);
+        // The rarest words found in the index admit: at most ADMIT_WORDS of those under
+        // `admit_max`, or the rarest ADMIT_COMMON when every word is commoner.
+        let mut rare: Vec<(usize, usize)> = q
+            .iter()
+            .enumerate()
+            .map(|(i, qt)| (df_of(qt), i))
+            .filter(|&(df, _)| df > 0)
+            .collect();
+        rare.sort_unstable();
+        let under = rare.iter().take_while(|&&(df, _)| df <= admit_max).count();
+        rare.truncate(if under > 0 {
+            under.min(ADMIT_WORDS)
+        } else {
+            ADMIT_COMMON
+        });
+        let prune = prune && !rare.is_empty();
+        let mut admitting = vec![!prune; q.len()];
+        for &(_, i) in &rare {
+            admitting[i] = true;
+        }
+        // Admitting words first: the others score only the candidates those found.
+        let mut order: Vec<usize> = (0..q.len()).collect();
+        order.sort_by_key(|&i| !admitting[i]);
+        // Sessions outside the candidates already counted for the current word's context.
+        let mut counted = if prune {
+            vec![0u64; slots.div_ceil(64)]
+        } else {
+            Vec::new()
+        };
+
+        // The candidates in slot order, once the admitting words have found them all.
+        let mut candidates: Option<Vec<DocId>> = None;
+        for &i in &order {
+            let qt = &q[i];
+            let admit = admitting[i];
+            let distinctive = qt.class == WordClass::Distinctive;
+            if !admit && candidates.is_none() {
+                let mut c = touched.clone();
+                c.sort_unstable();
+                candidates = Some(c);
+            }
             for &(t, w) in &qt.expansions {
                 let term = &self.terms[t as usize];
                 let term_idf = idf(n_docs, term.postings.len() as f32);
-                for p in &term.postings {
+                // A generic word far commoner than the candidates only needs their postings:
+                // look them up instead of reading the whole list.
+                let postings = match &candidates {
+                    Some(c) if !admit && !distinctive && c.len() * GALLOP_RATIO < term.postings.len() => {
+                        Postings::Among(gallop(&term.postings, c))
+                    }
+                    _ => Postings::All(term.postings.iter()),
+                };
+                for p in postings {
                     let d = p.doc as usize;
+                    if !admit && coverage[d] == 0.0 {
+                        // Not a candidate: only its repository's context count.
+                        let pr = self.doc_proj[d];
+                        if distinctive
+                            && pr != NO_PROJ
+                            && p.tf[..Field::Place as usize].iter().any(|&n| n > 0)
+                            && counted[d / 64] & (1 << (d % 64)) == 0
+                        {
+                            counted[d / 64] |= 1 << (d % 64);
+                            if proj_count[pr as usize] == 0 {
+                                proj_touched.push(pr);
+                            }
+                            proj_count[pr as usize] += 1;
+                        }
+                        continue;
+                    }
                     let s = term_idf * bm25f_tf(&p.tf.map(u16::from), &self.lens[d], &avg);
                     if best_w[d] == 0.0 {
                         word_touched.push(p.doc);
@@ -1059,7 +1304,9 @@ impl Index {
                     }
                 }
             }
-            let distinctive = qt.class == WordClass::Distinctive;
+            if !admit {
+                counted.fill(0);
+            }
             if distinctive {
                 for &d in &word_touched {
                     let pr = self.doc_proj[d as usize];
@@ -1109,11 +1356,12 @@ impl Index {
         }
 
         let caller = opts.cwd.as_deref().map(Path::new);
-        let mut places: HashMap<(Option<DirId>, Option<DirId>), Place> = HashMap::new();
+        let mut places: Vec<Option<Place>> = vec![None; self.pairs.len()];
         let mut out = Vec::with_capacity(touched.len());
+        // In slot order: the dense arrays are read front to back.
+        touched.sort_unstable();
         for d in touched {
-            let doc = self.doc(d);
-            let m = doc;
+            let m = self.slot[d as usize];
             if (m.archived && !opts.include_archived)
                 || (m.non_interactive && !opts.include_non_interactive)
             {
@@ -1121,16 +1369,15 @@ impl Index {
             }
             let place = match caller {
                 None => Place::Elsewhere,
-                Some(c) => *places
-                    .entry((doc.cwd_dir, doc.root_dir))
-                    .or_insert_with(|| {
-                        let dir = |id: Option<DirId>| id.map(|i| self.dirs[i as usize].as_path());
-                        place_of(c, dir(doc.cwd_dir), dir(doc.root_dir))
-                    }),
+                Some(c) => *places[m.pair as usize].get_or_insert_with(|| {
+                    let (cwd, root) = self.pairs[m.pair as usize];
+                    let dir = |id: Option<DirId>| id.map(|i| self.dirs[i as usize].as_path());
+                    place_of(c, dir(cwd), dir(root))
+                }),
             };
-            let mut factor = recency_factor(opts.now_unix - m.updated_unix) * place.boost();
+            let mut factor = recency_factor(opts.now_unix - m.updated) * place.boost();
             let cov = coverage[d as usize] / total_weight;
-            factor *= cov.powf(COORD_EXPONENT);
+            factor *= cov.powi(COORD_EXPONENT);
             if m.archived {
                 factor *= PENALTY;
             }
@@ -1140,6 +1387,7 @@ impl Index {
             out.push(Scored {
                 doc: d,
                 score: score[d as usize] * factor,
+                updated: m.updated,
                 coverage: coverage[d as usize],
                 subject: subject[d as usize],
                 place,
@@ -1270,6 +1518,17 @@ fn place_text(cwd: Option<&str>, git_root: Option<&str>, repo: Option<&str>) -> 
         out.push_str(last_segment(repo).trim_end_matches(".git"));
     }
     out
+}
+
+fn intern_pair(
+    pairs: &mut Vec<(Option<DirId>, Option<DirId>)>,
+    ids: &mut HashMap<(Option<DirId>, Option<DirId>), u32>,
+    pair: (Option<DirId>, Option<DirId>),
+) -> u32 {
+    *ids.entry(pair).or_insert_with(|| {
+        pairs.push(pair);
+        (pairs.len() - 1) as u32
+    })
 }
 
 /// The repository a session belongs to, for learning which words are context there: its git

@@ -157,7 +157,7 @@ pub(crate) fn bm25f_tf(tf: &[u16; NF], len: &[u32; NF], avg_len: &[f32; NF]) -> 
 /// session on the same task in another service ("flaky login test in *billing*" vs "… in
 /// *search*"): the service word is common, so its IDF is low and plain BM25 lets the sibling
 /// win on title or term frequency. Exponent 3 was best among 1–5 on the evaluation set.
-pub(crate) const COORD_EXPONENT: f32 = 3.0;
+pub(crate) const COORD_EXPONENT: i32 = 3;
 
 /// BM25's IDF (the "+1" variant, never negative).
 #[inline]
