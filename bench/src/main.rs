@@ -674,7 +674,11 @@ fn route_latency(home: &Path, manifest: &Manifest, queries: usize) -> (Duration,
         slow.sort_by(|a, b| b.0.cmp(&a.0));
         for (d, p) in slow.iter().take(8) {
             let head: String = p.chars().take(100).collect();
-            eprintln!("{:>8.2} ms  {} chars  {head:?}", d.as_secs_f64() * 1e3, p.len());
+            eprintln!(
+                "{:>8.2} ms  {} chars  {head:?}",
+                d.as_secs_f64() * 1e3,
+                p.len()
+            );
         }
     }
     (percentile(v.clone(), 0.5), percentile(v, 0.99))

@@ -102,7 +102,9 @@ fn plain(env: &Env, id: &str, project: &str, repo: &str, prompts: &[&str], age_s
 }
 
 fn fixture(env: &Env) {
-    let s = |id, project, repo, prompts: &[&str], age_secs| plain(env, id, project, repo, prompts, age_secs);
+    let s = |id, project, repo, prompts: &[&str], age_secs| {
+        plain(env, id, project, repo, prompts, age_secs)
+    };
     // The same task in two repositories.
     s(
         W_LOGIN,
@@ -132,7 +134,9 @@ fn fixture(env: &Env) {
             cwd: dir(env, "rivet"),
             repo: "rivet",
             prompts: &["add a --glob option so I can select files by pattern"],
-            patches: &["*** Begin Patch\n*** Update File: src/matcher.rs\n@@\n+pub fn glob(p: &str) {}\n*** End Patch\n"],
+            patches: &[
+                "*** Begin Patch\n*** Update File: src/matcher.rs\n@@\n+pub fn glob(p: &str) {}\n*** End Patch\n",
+            ],
             interrupted: false,
         },
         4 * DAY,

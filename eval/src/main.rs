@@ -132,7 +132,12 @@ fn homes_main(args: &Args) -> Result<(), String> {
             "| lead | subject | specific here | elsewhere | same task | its score | same place | right | wrong resume |"
         );
         println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for p in grid.iter().take(std::env::var("GRID_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(15)) {
+        for p in grid.iter().take(
+            std::env::var("GRID_ROWS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(15),
+        ) {
             let t = p.thresholds;
             println!(
                 "| {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {} of {} |",
@@ -175,7 +180,10 @@ fn homes_main(args: &Args) -> Result<(), String> {
         if args.failures > 0 {
             println!("Mistakes on the calibration sets (never the held-out one):\n");
         }
-        for r in reports.iter().filter(|r| CALIBRATION_SETS.contains(&r.set.as_str())) {
+        for r in reports
+            .iter()
+            .filter(|r| CALIBRATION_SETS.contains(&r.set.as_str()))
+        {
             let mistakes: Vec<&homes::Scored> = r
                 .scored
                 .iter()

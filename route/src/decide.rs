@@ -249,10 +249,11 @@ fn prefer_same_task(candidates: &mut Vec<Hit>, t: &Thresholds) -> usize {
     // A twin in the caller's project takes over from a session elsewhere.
     let mut anchor = 0;
     if !top.same_project
-        && let Some(i) = (1..candidates.len())
-            .find(|&i| {
+        && let Some(i) = (1..candidates.len()).find(|&i| {
             let h = &candidates[i];
-            h.same_project && h.same_subject >= t.same_place && h.score >= t.same_task_score * top.score
+            h.same_project
+                && h.same_subject >= t.same_place
+                && h.score >= t.same_task_score * top.score
         })
     {
         members.push(i);
@@ -266,7 +267,11 @@ fn prefer_same_task(candidates: &mut Vec<Hit>, t: &Thresholds) -> usize {
         |h: &Hit| project.is_some() && h.project == project && h.same_project == place;
     let floor = t.same_task_score * top.score;
     for (i, h) in candidates.iter().enumerate().skip(1) {
-        if i != anchor && same_place_as_anchor(h) && h.same_subject >= t.same_task && h.score >= floor {
+        if i != anchor
+            && same_place_as_anchor(h)
+            && h.same_subject >= t.same_task
+            && h.score >= floor
+        {
             members.push(i);
         }
     }

@@ -20,9 +20,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::generic::{WordClass, classify};
 use crate::score::{
-    COORD_EXPONENT, context_discount, Field, MAX_PREFIX_EXPANSION, MAX_PREFIX_SCAN, MIN_PREFIX_INDEX_CHARS,
-    MIN_PREFIX_QUERY_CHARS, NF, PENALTY, PREFIX_WEIGHT, Place, bm25f_tf, coverage_weight,
-    describe_age, idf, place_of, recency_factor,
+    COORD_EXPONENT, Field, MAX_PREFIX_EXPANSION, MAX_PREFIX_SCAN, MIN_PREFIX_INDEX_CHARS,
+    MIN_PREFIX_QUERY_CHARS, NF, PENALTY, PREFIX_WEIGHT, Place, bm25f_tf, context_discount,
+    coverage_weight, describe_age, idf, place_of, recency_factor,
 };
 use crate::tokenize::{Kind, Token, Tokenizer, tokens};
 use crate::{DEFAULT_LIMIT, DocFields, DocMeta, Hit, Options, Route, Thresholds};
@@ -1264,7 +1264,11 @@ impl Index {
                 // A generic word far commoner than the candidates only needs their postings:
                 // look them up instead of reading the whole list.
                 let postings = match &candidates {
-                    Some(c) if !admit && !distinctive && c.len() * GALLOP_RATIO < term.postings.len() => {
+                    Some(c)
+                        if !admit
+                            && !distinctive
+                            && c.len() * GALLOP_RATIO < term.postings.len() =>
+                    {
                         Postings::Among(gallop(&term.postings, c))
                     }
                     _ => Postings::All(term.postings.iter()),
@@ -1466,7 +1470,9 @@ impl Index {
                 let kept = match held {
                     Some(n) if pr != NO_PROJ => {
                         let holds = t.expansions.iter().any(|&(id, _)| {
-                            tf_of(id).is_some_and(|tf| tf[..Field::Place as usize].iter().any(|&n| n > 0))
+                            tf_of(id).is_some_and(|tf| {
+                                tf[..Field::Place as usize].iter().any(|&n| n > 0)
+                            })
                         });
                         let others = if holds { n.saturating_sub(1) } else { n };
                         context_discount(others, self.proj_docs[pr as usize])
