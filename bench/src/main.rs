@@ -671,7 +671,7 @@ fn route_latency(home: &Path, manifest: &Manifest, queries: usize) -> (Duration,
         std::hint::black_box(r);
     }
     if std::env::var_os("CODEXD_BENCH_SLOWEST").is_some() {
-        slow.sort_by(|a, b| b.0.cmp(&a.0));
+        slow.sort_by_key(|s| std::cmp::Reverse(s.0));
         for (d, p) in slow.iter().take(8) {
             let head: String = p.chars().take(100).collect();
             eprintln!(

@@ -283,6 +283,9 @@ impl<'a> Iterator for Gallop<'a> {
     }
 }
 
+/// A search filter: `keep(session key, same project)`.
+type Keep<'a> = dyn Fn(&str, bool) -> bool + 'a;
+
 /// Per query word (by position): for each project with sessions holding it as subject, how
 /// many do, sorted by project (empty for generic words).
 type Context = Vec<Vec<(ProjId, u32)>>;
@@ -850,6 +853,7 @@ impl Index {
             QueryKind::Empty => Route {
                 decision: crate::Decision::New,
                 confidence: 0.95,
+                lead: 0.0,
                 candidates: hits,
                 reason: "Start a new session: the prompt asks for nothing in particular (greetings, thanks, assent).".to_owned(),
             },
@@ -866,6 +870,7 @@ impl Index {
         let new = |hits: Vec<Hit>, why: String| Route {
             decision: crate::Decision::New,
             confidence: 0.8,
+            lead: 0.0,
             candidates: hits,
             reason: format!(
                 "Start a new session: the prompt names nothing specific (only {}){why}.",
@@ -945,6 +950,7 @@ impl Index {
         Route {
             decision: crate::Decision::Resume { key: key.clone() },
             confidence: VAGUE_CONFIDENCE,
+            lead: 0.0,
             candidates: hits,
             reason: format!(
                 "Resume {}: the prompt names nothing specific (only {}), and it is this project's session you {} (no other one since).",
@@ -988,7 +994,7 @@ impl Index {
         q: &[QueryTerm],
         opts: &Options,
         n: usize,
-        keep: Option<&dyn Fn(&str, bool) -> bool>,
+        keep: Option<&Keep<'_>>,
         said_first: bool,
         prune: bool,
     ) -> (Vec<Hit>, usize) {
