@@ -30,6 +30,9 @@ struct Opts {
     /// Only the picker's rows (keystroke latency), on corpora at `rss_scale`: for `sessions`
     /// and each of `rss`.
     pick_only: bool,
+    /// Only the server-side route latency, on corpora at `rss_scale`: for `sessions` and each
+    /// of `rss` (the quick loop for tuning the index).
+    route_only: bool,
 }
 
 fn parse_args() -> Opts {
@@ -42,6 +45,7 @@ fn parse_args() -> Opts {
         rss_scale: 1.0,
         skip_original: false,
         pick_only: false,
+        route_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -63,9 +67,10 @@ fn parse_args() -> Opts {
             "--rss-scale" => o.rss_scale = val().parse().unwrap_or_else(|_| die("--rss-scale F")),
             "--skip-original" => o.skip_original = true,
             "--pick-only" => o.pick_only = true,
+            "--route-only" => o.route_only = true,
             "-h" | "--help" => {
                 println!(
-                    "codexd-bench [--sessions N] [--dir DIR] [--runs N] [--idle-secs N] [--rss 1000,10000,100000] [--rss-scale 0.05] [--skip-original] [--pick-only]"
+                    "codexd-bench [--sessions N] [--dir DIR] [--runs N] [--idle-secs N] [--rss 1000,10000,100000] [--rss-scale 0.05] [--skip-original] [--pick-only] [--route-only]"
                 );
                 std::process::exit(0);
             }
@@ -372,6 +377,22 @@ fn main() {
         .dir
         .clone()
         .unwrap_or_else(|| PathBuf::from("target/bench-corpus"));
+    if o.route_only {
+        let mut sizes = vec![o.sessions];
+        sizes.extend(o.rss.iter().copied().filter(|&n| n != o.sessions));
+        for n in sizes {
+            let d = base.join(format!("{n}-scale{}", o.rss_scale));
+            let m = corpus(&d, n, o.rss_scale);
+            let (p50, p99) = route_latency(&d.join("home"), &m, o.runs.max(200));
+            println!(
+                "| Route, server side, p50 / p99 ({n} sessions, scale {}) | {} / {} |",
+                o.rss_scale,
+                ms(p50),
+                ms(p99)
+            );
+        }
+        return;
+    }
     if o.pick_only {
         let mut report = String::new();
         report.push_str("| Measure | codexd | Baseline | Ratio | Goal |\n|---|---|---|---|---|\n");
@@ -641,11 +662,24 @@ fn route_latency(home: &Path, manifest: &Manifest, queries: usize) -> (Duration,
             limit: 4,
         };
         let mut v = Vec::new();
+        let mut slow: Vec<(Duration, &String)> = Vec::new();
         for p in prompts {
             let t = Instant::now();
             let r = eng.route_index().route(p, &opts);
             v.push(t.elapsed());
+            slow.push((t.elapsed(), p));
             std::hint::black_box(r);
+        }
+        if std::env::var_os("CODEXD_BENCH_SLOWEST").is_some() {
+            slow.sort_by_key(|s| std::cmp::Reverse(s.0));
+            for (d, p) in slow.iter().take(8) {
+                let head: String = p.chars().take(100).collect();
+                eprintln!(
+                    "{:>8.2} ms  {} chars  {head:?}",
+                    d.as_secs_f64() * 1e3,
+                    p.len()
+                );
+            }
         }
         (percentile(v.clone(), 0.5), percentile(v, 0.99))
     })
@@ -665,9 +699,8 @@ fn typed_queries(manifest: &Manifest, prompts: usize) -> Vec<String> {
 }
 
 /// The picker's keystroke latency, two ways:
-/// - the daemon round trip of the picker's per-keystroke request (`search`, one page of 100
-///   brief rows, parsed into the client's types), over one connection, for every prefix of
-///   the typed words; beside it the request the picker made before pages (150 full hits);
+/// - the daemon round trip of the picker's per-keystroke request (`search`, 150 hits, parsed
+///   into the client's types), over one connection, for every prefix of the typed words;
 /// - the real picker in tmux, typed into one key at a time: from the key's arrival to the end
 ///   of the frame showing its answer (the picker's `CODEXD_PICK_TRACE`), and that frame's
 ///   draw time, at 80×24 and 200×60.
@@ -686,29 +719,26 @@ fn pick_rows(
         .filter(|q| !q.trim().is_empty())
         .collect();
     let mut conn = daemon.connect().unwrap();
-    for (what, brief, limit) in [("100 brief rows", true, 100), ("150 full hits", false, 150)] {
-        let mut trips = Vec::new();
-        let mut hits = Vec::new();
-        for q in &prefixes {
-            let body = serde_json::json!({"search": {
-                "query": q, "limit": limit, "cwd": "/home/dev/src/app", "brief": brief
-            }});
-            let t = Instant::now();
-            let v = conn.request(&body.to_string()).expect("search answered");
-            let parsed: codexd_proto::SearchResponse = serde_json::from_value(v).unwrap();
-            trips.push(t.elapsed());
-            hits.push(parsed.total.unwrap_or(parsed.hits.len()));
-        }
-        hits.sort_unstable();
-        let _ = writeln!(
-            report,
-            "| Picker keystroke → daemon answer (`search`, {what}, parsed), {sessions} sessions, p50 / p99 ({} keystrokes; median {} matches) | {} / {} | one frame (16.7 ms) | | p99 < 16.7 ms |",
-            trips.len(),
-            hits.get(hits.len() / 2).copied().unwrap_or(0),
-            ms(percentile(trips.clone(), 0.5)),
-            ms(percentile(trips, 0.99)),
-        );
+    let mut trips = Vec::new();
+    let mut hits = Vec::new();
+    for q in &prefixes {
+        let body =
+            serde_json::json!({"search": {"query": q, "limit": 150, "cwd": "/home/dev/src/app"}});
+        let t = Instant::now();
+        let v = conn.request(&body.to_string()).expect("search answered");
+        let parsed: codexd_proto::SearchResponse = serde_json::from_value(v).unwrap();
+        trips.push(t.elapsed());
+        hits.push(parsed.total.unwrap_or(parsed.hits.len()));
     }
+    hits.sort_unstable();
+    let _ = writeln!(
+        report,
+        "| Picker keystroke → daemon answer (`search`, 150 hits, parsed), {sessions} sessions, p50 / p99 ({} keystrokes; median {} matches) | {} / {} | one frame (16.7 ms) | | p99 < 16.7 ms |",
+        trips.len(),
+        hits.get(hits.len() / 2).copied().unwrap_or(0),
+        ms(percentile(trips.clone(), 0.5)),
+        ms(percentile(trips, 0.99)),
+    );
     let (rss, _) = daemon.rss_at_rest_mb();
     let _ = writeln!(
         report,

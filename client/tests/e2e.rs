@@ -9,6 +9,7 @@ mod commands;
 mod faults;
 mod hostile;
 mod pick;
+mod route_kinds;
 mod search;
 mod soak;
 mod vertical_slice;

@@ -569,7 +569,7 @@ pub fn route_answer(
         (routed, candidates)
     };
     check_directories(&mut candidates, dir_exists);
-    let margin = round3(codexd_route::lead(&routed.candidates));
+    let margin = round3(routed.lead);
     let confidence = round3(routed.confidence);
     let prompt_q = shell_quote(&p.prompt);
     let best = match &routed.decision {

@@ -361,73 +361,89 @@ impl GridPoint {
     }
 }
 
-/// Grid-searches the decision thresholds on `set` (the calibration set: never the held-out
-/// one), deciding over one analysis per query. Best first.
-pub fn calibrate(set: &Set) -> Vec<GridPoint> {
-    let home = set.dir.join("home");
-    let mut config = Config::for_home(home);
-    config.write_registry = false;
-    config.registry = set.dir.join("claude-sessions.json");
-    let shared = Shared::new(Engine::new(config));
-    shared.full_reconcile(false);
-    shared.read(|eng| {
-        let analyses: Vec<(codexd_route::Options, codexd_route::Analysis, &Query)> = set
-            .queries
-            .iter()
-            .map(|q| {
-                let opts = codexd_route::Options {
-                    cwd: q.cwd.clone(),
-                    now_unix: set.now_ms / 1000,
-                    limit: 4,
-                    ..codexd_route::Options::default()
-                };
-                let a = eng.route_index().analyze(&q.prompt, &opts);
-                (opts, a, q)
-            })
-            .collect();
-        let mut grid = Vec::new();
-        for &min_coverage in &[0.0, 0.15, 0.25, 0.35, 0.45] {
-            for &min_lead in &[0.0, 0.05, 0.1, 0.15, 0.2, 0.3] {
-                for &min_subject in &[0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5] {
-                    for &min_specific_here in &[0.0, 0.5, 1.0] {
-                        for &min_specific_elsewhere in
-                            &[0.0, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0]
-                        {
-                            let t = codexd_route::Thresholds {
-                                min_coverage,
-                                min_lead,
-                                min_subject,
-                                min_specific_here,
-                                min_specific_elsewhere,
-                            };
-                            let mut p = GridPoint {
-                                thresholds: t,
-                                right: 0,
-                                wrong_resume: 0,
-                                n: analyses.len(),
-                            };
-                            for (opts, a, q) in &analyses {
-                                let r = eng.route_index().decide_analyzed(a.clone(), opts, &t);
-                                match (&r.decision, &q.expect) {
-                                    (codexd_route::Decision::Resume { key }, Some(e))
-                                        if key == e =>
-                                    {
-                                        p.right += 1
-                                    }
-                                    (codexd_route::Decision::Resume { .. }, _) => {
-                                        p.wrong_resume += 1
-                                    }
-                                    (codexd_route::Decision::New, None) => p.right += 1,
-                                    (codexd_route::Decision::New, Some(_)) => {}
-                                }
+/// The decision thresholds tried by [`calibrate`].
+fn grid() -> Vec<codexd_route::Thresholds> {
+    let mut grid = Vec::new();
+    for &min_lead in &[0.15, 0.2, 0.25] {
+        for &min_subject in &[0.25, 0.3, 0.35] {
+            for &min_specific_here in &[0.25, 0.5] {
+                for &min_specific_elsewhere in &[2.5, 3.0, 3.5] {
+                    for &same_task in &[0.5, 0.6, 0.7, 1.01] {
+                        for &same_task_score in &[0.0, 0.05, 0.1, 0.15, 0.2] {
+                            for &same_place in &[0.7, 0.8, 0.9, 1.01] {
+                                grid.push(codexd_route::Thresholds {
+                                    min_coverage: 0.0,
+                                    min_lead,
+                                    min_subject,
+                                    min_specific_here,
+                                    min_specific_elsewhere,
+                                    same_task,
+                                    same_task_score,
+                                    same_place,
+                                });
                             }
-                            grid.push(p);
                         }
                     }
                 }
             }
         }
-        grid.sort_by_key(|p| std::cmp::Reverse(p.objective()));
-        grid
-    })
+    }
+    grid
+}
+
+/// Grid-searches the decision thresholds on `sets` (the calibration sets: never the held-out
+/// one), deciding over one analysis per query; each point's counts are summed over the sets.
+/// Best first.
+pub fn calibrate(sets: &[&Set]) -> Vec<GridPoint> {
+    let mut points: Vec<GridPoint> = grid()
+        .into_iter()
+        .map(|thresholds| GridPoint {
+            thresholds,
+            right: 0,
+            wrong_resume: 0,
+            n: 0,
+        })
+        .collect();
+    for set in sets {
+        let home = set.dir.join("home");
+        let mut config = Config::for_home(home);
+        config.write_registry = false;
+        config.registry = set.dir.join("claude-sessions.json");
+        let shared = Shared::new(Engine::new(config));
+        shared.full_reconcile(false);
+        shared.read(|eng| {
+            let analyses: Vec<(codexd_route::Options, codexd_route::Analysis, &Query)> = set
+                .queries
+                .iter()
+                .map(|q| {
+                    let opts = codexd_route::Options {
+                        cwd: q.cwd.clone(),
+                        now_unix: set.now_ms / 1000,
+                        limit: 4,
+                        ..codexd_route::Options::default()
+                    };
+                    let a = eng.route_index().analyze(&q.prompt, &opts);
+                    (opts, a, q)
+                })
+                .collect();
+            for p in &mut points {
+                p.n += analyses.len();
+                for (opts, a, q) in &analyses {
+                    let r = eng
+                        .route_index()
+                        .decide_analyzed(a.clone(), opts, &p.thresholds);
+                    match (&r.decision, &q.expect) {
+                        (codexd_route::Decision::Resume { key }, Some(e)) if key == e => {
+                            p.right += 1
+                        }
+                        (codexd_route::Decision::Resume { .. }, _) => p.wrong_resume += 1,
+                        (codexd_route::Decision::New, None) => p.right += 1,
+                        (codexd_route::Decision::New, Some(_)) => {}
+                    }
+                }
+            }
+        });
+    }
+    points.sort_by_key(|p| std::cmp::Reverse(p.objective()));
+    points
 }

@@ -4,11 +4,11 @@
 //! route-eval [--sessions 2000[,10000]] [--seed S] [--failures N] [--set NAME]...
 //! route-eval --synthetic [--sessions N] [--seed S]... [--calibrate] [--min-coverage X] [--min-lead Y] [--failures N]
 //! ```
-//! By default it writes (once, under `target/eval/`) the two hand-written homes —
-//! `eval/calibration` (to tune on) and `eval/heldout` (to report) — indexes each through the
-//! daemon's own code as of the set's `now`, routes every labeled prompt and prints the two
-//! side by side, wrong-resume rate first. `--failures N` lists up to N mistakes, and only of the
-//! calibration set: looking at held-out items would make them calibration items.
+//! By default it writes (once, under `target/eval/`) the three hand-written homes —
+//! `eval/calibration` and `eval/stress` (to tune on) and `eval/heldout` (to report) — indexes
+//! each through the daemon's own code as of the set's `now`, routes every labeled prompt and
+//! prints them side by side, wrong-resume rate first. `--failures N` lists up to N mistakes, and
+//! only of the calibration sets: looking at held-out items would make them calibration items.
 //! `--synthetic` runs the older generated set (`src/synthetic/`), in-process on the index alone.
 //! Build with `--release` for latency numbers.
 
@@ -31,6 +31,11 @@ struct Args {
     thresholds: Thresholds,
     failures: usize,
 }
+
+/// The sets thresholds are calibrated on and whose mistakes `--failures` may list: the first
+/// hand-written home and a second one written to stress the kinds the first found easy. The
+/// held-out set (`heldout`) is only ever reported.
+const CALIBRATION_SETS: &[&str] = &["calibration", "stress"];
 
 const USAGE: &str = "usage: route-eval [--sessions N[,N…]] [--seed S] [--set NAME]… [--failures N]\n       route-eval --synthetic [--sessions N] [--seed S]… [--calibrate] [--calibration-seed S] [--min-coverage X] [--min-lead Y] [--failures N]";
 
@@ -70,7 +75,11 @@ fn parse() -> Result<Args, String> {
         a.sessions = vec![2_000];
     }
     if a.sets.is_empty() {
-        a.sets = vec!["calibration".to_owned(), "heldout".to_owned()];
+        a.sets = CALIBRATION_SETS
+            .iter()
+            .chain(&["heldout"])
+            .map(|s| (*s).to_owned())
+            .collect();
     }
     Ok(a)
 }
@@ -110,22 +119,35 @@ fn homes_main(args: &Args) -> Result<(), String> {
     let seed = args.seeds.first().copied().unwrap_or(1);
     if args.calibrate {
         let n = args.sessions[0];
-        let set = homes::generate(&repo, "calibration", n, seed)?;
-        let grid = homes::calibrate(&set);
-        println!("## Threshold calibration on `calibration` ({n} sessions), best first\n");
+        let sets = CALIBRATION_SETS
+            .iter()
+            .map(|name| homes::generate(&repo, name, n, seed))
+            .collect::<Result<Vec<_>, String>>()?;
+        let grid = homes::calibrate(&sets.iter().collect::<Vec<_>>());
         println!(
-            "| coverage | lead | subject | specific here | elsewhere | right | wrong resume |"
+            "## Threshold calibration on {} ({n} sessions each), best first\n",
+            CALIBRATION_SETS.join(" + ")
         );
-        println!("|---:|---:|---:|---:|---:|---:|---:|");
-        for p in grid.iter().take(15) {
+        println!(
+            "| lead | subject | specific here | elsewhere | same task | its score | same place | right | wrong resume |"
+        );
+        println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for p in grid.iter().take(
+            std::env::var("GRID_ROWS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(15),
+        ) {
             let t = p.thresholds;
             println!(
-                "| {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {} of {} |",
-                t.min_coverage,
+                "| {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {} of {} |",
                 t.min_lead,
                 t.min_subject,
                 t.min_specific_here,
                 t.min_specific_elsewhere,
+                t.same_task,
+                t.same_task_score,
+                t.same_place,
                 p.right,
                 p.wrong_resume,
                 p.n
@@ -133,7 +155,10 @@ fn homes_main(args: &Args) -> Result<(), String> {
         }
         return Ok(());
     }
-    println!("## Routing on labeled homes (calibrate on `calibration`, report `heldout`)\n");
+    println!(
+        "## Routing on labeled homes (calibrate on {}, report `heldout`)\n",
+        CALIBRATION_SETS.join(" + ")
+    );
     for &n in &args.sessions {
         let mut reports = Vec::new();
         for name in &args.sets {
@@ -152,7 +177,13 @@ fn homes_main(args: &Args) -> Result<(), String> {
             println!("- {}: {}", r.set, bands.join(", "));
         }
         println!();
-        for r in reports.iter().filter(|r| r.set == "calibration") {
+        if args.failures > 0 {
+            println!("Mistakes on the calibration sets (never the held-out one):\n");
+        }
+        for r in reports
+            .iter()
+            .filter(|r| CALIBRATION_SETS.contains(&r.set.as_str()))
+        {
             let mistakes: Vec<&homes::Scored> = r
                 .scored
                 .iter()

@@ -550,8 +550,10 @@ pub struct RouteResponse {
     pub title: Option<String>,
     /// 0..1.
     pub confidence: f64,
-    /// Relative lead of the best candidate over the runner-up, 0..1 (`1 − score₂/score₁`;
-    /// 1 without a runner-up, 0 without candidates).
+    /// Relative lead of the best candidate's task over the best candidate of a different one,
+    /// 0..1 (`1 − score₂/score₁`; another attempt at the same task, or its twin in another
+    /// repository, is not a rival): 1 without a rival, 0 without candidates and for prompts
+    /// decided without ranking (generic words only, chit-chat).
     #[serde(default)]
     pub margin: f64,
     /// codexd is unsure (see `CONFIRM_BELOW`, `CONFIRM_MARGIN`): show the candidates to the

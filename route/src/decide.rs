@@ -20,13 +20,25 @@ pub struct Thresholds {
     pub min_specific_here: f64,
     /// …and of one elsewhere (a prompt typed outside a project must name its subject well).
     pub min_specific_elsewhere: f64,
+    /// Least [`Hit::same_subject`] for another session of the best candidate's project to be
+    /// another attempt at the same task: the most recently used attempt is resumed, and the
+    /// lead is measured against a different task. Above 1: never.
+    pub same_task: f64,
+    /// Least share of the best candidate's score such a later attempt must have: the prompt's
+    /// words may favour a short first attempt, but not without bound.
+    pub same_task_score: f64,
+    /// Least [`Hit::same_subject`] for a session in the caller's project to be the same task
+    /// as a better-scoring one elsewhere (the same work done in two repositories): the
+    /// directory decides, and the lead is measured against a different task. Above 1: never.
+    pub same_place: f64,
 }
 
 impl Thresholds {
-    /// Calibrated with `route-eval --calibrate` (crate `codexd-eval`) on the hand-written
-    /// `eval/calibration` home (2,000 sessions, 269 labeled prompts), maximizing right answers
-    /// with a wrong resume costing eight; a point on the best plateau. Reported on
-    /// the separately written `eval/heldout` set (BENCHMARKS.md), never tuned on it.
+    /// Calibrated with `route-eval --calibrate` (crate `codexd-eval`) on the two hand-written
+    /// calibration homes, `eval/calibration` and `eval/stress` (2,000 sessions each, 415
+    /// labeled prompts), maximizing right answers with a wrong resume costing eight; a point in
+    /// the middle of the best plateau. Reported on the separately written `eval/heldout` set
+    /// (BENCHMARKS.md), never tuned on it.
     ///
     /// Coverage of the whole prompt no longer gates (0): follow-ups add new words by nature.
     /// What gates is the *subject* — the prompt's distinctive words found in what the session
@@ -34,13 +46,19 @@ impl Thresholds {
     /// are (≥ half a rare word's worth in the caller's project; three elsewhere: the grid kept
     /// asking for more, since prompts typed outside a project mostly start new work, and three
     /// rare words is where `/codex` from an unrelated directory still finds a well-named task)
-    /// — and a 20% lead over a different task.
+    /// — and a 20% lead over a different task. Another session is the same task when it holds
+    /// 60% of the best candidate's task words in its own name or first prompt (and at least a
+    /// tenth of its score: the plateau ran from 5 to 15%); a session in the caller's project
+    /// takes over from a twin elsewhere at 80% (70–90% all did as well).
     pub const CALIBRATED: Thresholds = Thresholds {
         min_coverage: 0.0,
         min_lead: 0.20,
         min_subject: 0.30,
         min_specific_here: 0.5,
         min_specific_elsewhere: 3.0,
+        same_task: 0.6,
+        same_task_score: 0.1,
+        same_place: 0.8,
     };
 }
 
@@ -100,11 +118,12 @@ pub fn resumes(evidence: f64) -> bool {
 /// - new: `1 − 0.5 · e` — 1 when nothing matched, falling to 0.5 at the boundary (how far from
 ///   flipping the decision was; not calibrated).
 pub fn decide(mut candidates: Vec<Hit>, t: &Thresholds) -> Route {
-    let rivals_from = prefer_latest_attempt(&mut candidates);
+    let rivals_from = prefer_same_task(&mut candidates, t);
     let Some(top) = candidates.first() else {
         return Route {
             decision: Decision::New,
             confidence: 1.0,
+            lead: 0.0,
             candidates,
             reason: "Start a new session: no session shares a word with the prompt.".to_owned(),
         };
@@ -194,6 +213,7 @@ pub fn decide(mut candidates: Vec<Hit>, t: &Thresholds) -> Route {
         decision,
         confidence,
         candidates,
+        lead,
         reason,
     }
 }
@@ -221,50 +241,73 @@ fn calibrated_resume_confidence(e: f64) -> f64 {
         })
 }
 
-/// How close a second attempt at the same task must score to count as the same task.
-const SAME_TASK: f64 = 0.15;
-
-/// The same task attempted twice (or more) in the same place scores about the same; the person
-/// continues the attempt they worked on last. Moves the most recently used of the near-equal
-/// candidates at the top first and returns where the *other* candidates start, so the lead is
-/// measured against a different task, not against the earlier attempt.
-fn prefer_latest_attempt(candidates: &mut [Hit]) -> usize {
+/// The same task in several sessions: attempted twice (or more) in one project — the person
+/// continues the attempt they worked on last, even when an older, shorter one scores higher on
+/// the prompt's words — or done in two repositories, one of them the caller's — the directory
+/// decides. Reorders `candidates` so that the chosen session comes first, followed by the
+/// other sessions of the same task, and returns where the *other* candidates start, so the
+/// lead is measured against a different task, not against a twin.
+fn prefer_same_task(candidates: &mut Vec<Hit>, t: &Thresholds) -> usize {
     let Some(top) = candidates.first() else {
         return 1;
     };
-    let (score, place, subject) = (top.score, top.same_project, top.subject_coverage);
-    let project = top.project.clone();
-    let same_task = candidates
-        .iter()
-        .take_while(|h| {
-            project.is_some()
-                && h.project == project
-                && h.score >= (1.0 - SAME_TASK) * score
-                && h.same_project == place
-                && (h.subject_coverage - subject).abs() <= 0.05
+    let mut members = vec![0];
+    // A twin in the caller's project takes over from a session elsewhere.
+    let mut anchor = 0;
+    if !top.same_project
+        && let Some(i) = (1..candidates.len()).find(|&i| {
+            let h = &candidates[i];
+            h.same_project
+                && h.same_subject >= t.same_place
+                && h.score >= t.same_task_score * top.score
         })
-        .count();
-    if same_task > 1 {
-        let latest = (0..same_task)
-            .max_by_key(|&i| candidates[i].updated_unix)
-            .unwrap_or(0);
-        candidates[..=latest].rotate_right(1);
+    {
+        members.push(i);
+        anchor = i;
     }
-    same_task.max(1)
+    let (project, place) = (
+        candidates[anchor].project.clone(),
+        candidates[anchor].same_project,
+    );
+    let same_place_as_anchor =
+        |h: &Hit| project.is_some() && h.project == project && h.same_project == place;
+    let floor = t.same_task_score * top.score;
+    for (i, h) in candidates.iter().enumerate().skip(1) {
+        if i != anchor
+            && same_place_as_anchor(h)
+            && h.same_subject >= t.same_task
+            && h.score >= floor
+        {
+            members.push(i);
+        }
+    }
+    // The most recently used attempt in the anchor's project.
+    let chosen = members
+        .iter()
+        .copied()
+        .filter(|&i| i == anchor || same_place_as_anchor(&candidates[i]))
+        .max_by_key(|&i| (candidates[i].updated_unix, std::cmp::Reverse(i)))
+        .unwrap_or(anchor);
+    members.sort_unstable();
+    let mut order: Vec<usize> = vec![chosen];
+    order.extend(members.iter().copied().filter(|&i| i != chosen));
+    order.extend((0..candidates.len()).filter(|i| !members.contains(i)));
+    let mut taken: Vec<Option<Hit>> = std::mem::take(candidates).into_iter().map(Some).collect();
+    *candidates = order.into_iter().filter_map(|i| taken[i].take()).collect();
+    members.len()
 }
 
-/// [`lead`] of the first candidate over the first of `candidates[rivals_from..]`.
+/// Lead of the task in `candidates[..rivals_from]` (its best score) over the first other one.
 fn lead_over(candidates: &[Hit], rivals_from: usize) -> f64 {
-    match (candidates.first(), candidates.get(rivals_from)) {
-        (None, _) => 0.0,
-        (Some(_), None) => 1.0,
-        (Some(a), Some(b)) => {
-            if a.score > 0.0 {
-                (1.0 - b.score / a.score).clamp(0.0, 1.0)
-            } else {
-                0.0
-            }
-        }
+    let best = candidates[..rivals_from.min(candidates.len())]
+        .iter()
+        .map(|h| h.score)
+        .fold(0.0, f64::max);
+    match candidates.get(rivals_from) {
+        _ if candidates.is_empty() => 0.0,
+        None => 1.0,
+        Some(b) if best > 0.0 => (1.0 - b.score / best).clamp(0.0, 1.0),
+        Some(_) => 0.0,
     }
 }
 
@@ -287,6 +330,7 @@ mod tests {
             updated_unix: 0,
             project: Some(format!("/p/{key}")),
             same_project: false,
+            same_subject: 0.0,
             matched_terms: vec!["auth".to_owned()],
             fields: vec!["title"],
             reasons: vec![],
@@ -299,6 +343,9 @@ mod tests {
         min_subject: 0.0,
         min_specific_here: 0.0,
         min_specific_elsewhere: 0.0,
+        same_task: 0.5,
+        same_task_score: 0.15,
+        same_place: 0.8,
     };
 
     #[test]
@@ -329,6 +376,7 @@ mod tests {
         let mut newer = hit("newer", 9.4, 0.9);
         older.project = Some("/p/app".into());
         newer.project = Some("/p/app".into());
+        newer.same_subject = 0.9;
         older.updated_unix = 1_000;
         newer.updated_unix = 2_000;
         let r = decide(vec![older, newer, hit("other", 2.0, 0.3)], &T);

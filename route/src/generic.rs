@@ -30,6 +30,7 @@ const TASK_WORDS: &[&str] = &[
     "commit",
     "complete",
     "continue",
+    "convert",
     "create",
     "debug",
     "delete",
@@ -88,6 +89,7 @@ const TASK_WORDS: &[&str] = &[
     "start",
     "stop",
     "support",
+    "switch",
     "tell",
     "test",
     "tidy",
@@ -194,10 +196,216 @@ const PLEASANTRIES: &[&str] = &[
     "thanks", "thx", "ty", "wait", "wow", "yeah", "yep", "yes", "yo",
 ];
 
+/// Words that frame a prompt as a continuation without saying of what ("picking this up
+/// again:", "quick follow-up on", "regarding"), and the function words of the languages people
+/// mix into their prompts (German, French, Spanish, Italian, Portuguese, Dutch): none of them
+/// names a subject, so a prompt is not less about a session for containing them. Words that
+/// are also names in code (`du`, `mit`, `es`, `con`) are left out.
+const FILLER: &[&str] = &[
+    // continuation wrappers
+    "follow",
+    "followup",
+    "pick",
+    "picking",
+    "regarding",
+    "revisit",
+    "circling",
+    // German
+    "aber",
+    "alle",
+    "als",
+    "am",
+    "an",
+    "auch",
+    "auf",
+    "aus",
+    "bei",
+    "bin",
+    "bis",
+    "da",
+    "dann",
+    "das",
+    "dass",
+    "dem",
+    "den",
+    "der",
+    "des",
+    "dich",
+    "die",
+    "dir",
+    "doch",
+    "ein",
+    "eine",
+    "einem",
+    "einen",
+    "einer",
+    "für",
+    "gibt",
+    "hab",
+    "habe",
+    "haben",
+    "hat",
+    "ich",
+    "ihr",
+    "im",
+    "immer",
+    "ist",
+    "jetzt",
+    "kann",
+    "kannst",
+    "kein",
+    "keine",
+    "mal",
+    "mein",
+    "meine",
+    "mich",
+    "mir",
+    "nach",
+    "nicht",
+    "noch",
+    "nur",
+    "oder",
+    "schon",
+    "sich",
+    "sie",
+    "sind",
+    "so",
+    "um",
+    "und",
+    "uns",
+    "vom",
+    "von",
+    "vor",
+    "war",
+    "was",
+    "weil",
+    "wenn",
+    "wie",
+    "wieder",
+    "wir",
+    "wird",
+    "zu",
+    "zum",
+    "zur",
+    "über",
+    // French
+    "au",
+    "aux",
+    "avec",
+    "ce",
+    "cette",
+    "ces",
+    "dans",
+    "elle",
+    "encore",
+    "est",
+    "et",
+    "il",
+    "je",
+    "la",
+    "le",
+    "les",
+    "leur",
+    "ma",
+    "mais",
+    "mes",
+    "même",
+    "moi",
+    "mon",
+    "ne",
+    "nous",
+    "ou",
+    "où",
+    "par",
+    "pas",
+    "peut",
+    "peux",
+    "plus",
+    "pour",
+    "quand",
+    "que",
+    "qui",
+    "sa",
+    "ses",
+    "sont",
+    "sur",
+    "toujours",
+    "tu",
+    "un",
+    "une",
+    "vous",
+    "ça",
+    // Spanish, Italian, Portuguese
+    "al",
+    "como",
+    "del",
+    "el",
+    "ella",
+    "está",
+    "esta",
+    "este",
+    "los",
+    "las",
+    "mi",
+    "mis",
+    "mismo",
+    "misma",
+    "muy",
+    "otra",
+    "otro",
+    "para",
+    "pero",
+    "por",
+    "porque",
+    "qué",
+    "sí",
+    "también",
+    "todavía",
+    "todo",
+    "tu",
+    "una",
+    "uno",
+    "vez",
+    "y",
+    "ancora",
+    "che",
+    "di",
+    "gli",
+    "il",
+    "non",
+    "più",
+    "sono",
+    "anche",
+    "ainda",
+    "não",
+    "o",
+    "os",
+    "um",
+    "uma",
+    // Dutch
+    "het",
+    "een",
+    "niet",
+    "nog",
+    "ook",
+    "van",
+    "voor",
+    "wat",
+    "zijn",
+];
+
+/// Index terms of `words` as the tokenizer makes them: English stems for ASCII words, other
+/// words as they are (lowercased).
 fn stems(words: &[&str]) -> HashSet<String> {
     words
         .iter()
-        .map(|w| crate::tokenize::stem_word(w))
+        .map(|w| {
+            if w.is_ascii() {
+                crate::tokenize::stem_word(w)
+            } else {
+                w.to_lowercase()
+            }
+        })
         .collect()
 }
 
@@ -208,7 +416,11 @@ fn task_stems() -> &'static HashSet<String> {
 
 fn pleasantry_stems() -> &'static HashSet<String> {
     static SET: OnceLock<HashSet<String>> = OnceLock::new();
-    SET.get_or_init(|| stems(PLEASANTRIES))
+    SET.get_or_init(|| {
+        let mut set = stems(PLEASANTRIES);
+        set.extend(stems(FILLER));
+        set
+    })
 }
 
 /// What an index term (already tokenized and stemmed) says about the request.
@@ -218,7 +430,7 @@ pub(crate) enum WordClass {
     Distinctive,
     /// A generic task word ([`TASK_WORDS`]).
     Task,
-    /// No request at all ([`PLEASANTRIES`]).
+    /// No request at all ([`PLEASANTRIES`]), or framing only ([`FILLER`]).
     Pleasantry,
 }
 
@@ -249,7 +461,15 @@ mod tests {
             let t = &crate::tokenize(w)[0];
             assert_eq!(classify(t), WordClass::Task, "{w}");
         }
-        for w in ["cheers", "danke"] {
+        for w in [
+            "cheers",
+            "danke",
+            "picking",
+            "follow-up",
+            "immer",
+            "même",
+            "todavía",
+        ] {
             let t = &crate::tokenize(w)[0];
             assert_eq!(classify(t), WordClass::Pleasantry, "{w}");
         }

@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 use crate::generic::{WordClass, classify};
 use crate::score::{
     COORD_EXPONENT, Field, MAX_PREFIX_EXPANSION, MAX_PREFIX_SCAN, MIN_PREFIX_INDEX_CHARS,
-    MIN_PREFIX_QUERY_CHARS, NF, PENALTY, PREFIX_WEIGHT, Place, bm25f_tf, coverage_weight,
-    describe_age, idf, place_of, recency_factor,
+    MIN_PREFIX_QUERY_CHARS, NF, PENALTY, PREFIX_WEIGHT, Place, bm25f_tf, context_discount,
+    coverage_weight, describe_age, idf, place_of, recency_factor,
 };
 use crate::tokenize::{Kind, Token, Tokenizer, tokens};
 use crate::{DEFAULT_LIMIT, DocFields, DocMeta, Hit, Options, Route, Thresholds};
@@ -30,10 +30,36 @@ use crate::{DEFAULT_LIMIT, DocFields, DocMeta, Hit, Options, Route, Thresholds};
 type TermId = u32;
 type DocId = u32;
 type DirId = u32;
+/// A repository (or, without one, a directory) whose sessions share context words.
+type ProjId = u32;
+/// `doc_proj` of a slot without a project (or an empty one).
+const NO_PROJ: ProjId = ProjId::MAX;
 
 /// At most this many tokens are indexed per field of one session: a prompt with a pasted 5 MB
 /// log must not make an update slow. The first tokens are the ones a person would refer to.
 const MAX_FIELD_TOKENS: usize = 20_000;
+
+/// Words in at most this share of sessions admit candidates when routing ([`Index::score`])…
+const ADMIT_FRACTION: f32 = 0.02;
+/// …or in at most this many, whatever the share (small homes score everything)…
+const ADMIT_MIN: usize = 1_000;
+/// …and only the rarest this many of them (a pasted log has dozens of words). When no word
+/// is that rare, the rarest [`ADMIT_COMMON`] admit.
+const ADMIT_WORDS: usize = 8;
+const ADMIT_COMMON: usize = 2;
+
+/// Candidates a routing decision looks at, whatever the caller's limit: the runner-up, and the
+/// other attempt at the same task or its twin in the caller's repository, may rank lower.
+const ANALYZED_CANDIDATES: usize = 8;
+
+/// A routed prompt's first this many distinct words are used: a request comes first, and the
+/// rest of a pasted log says less about which session it belongs to than it costs to score.
+const ROUTE_QUERY_TERMS: usize = 32;
+
+/// A distinctive word held by more than this share of all sessions (and by at least
+/// [`UBIQUITOUS_MIN`]) is generic in this person's history.
+const UBIQUITOUS_FRACTION: f32 = 0.2;
+const UBIQUITOUS_MIN: usize = 1_000;
 
 /// At most this many distinct query words are used (a pasted paragraph is still a query).
 const MAX_QUERY_TERMS: usize = 64;
@@ -72,6 +98,8 @@ struct Doc {
     terms: Box<[TermId]>,
     cwd_dir: Option<DirId>,
     root_dir: Option<DirId>,
+    /// The repository it belongs to, for [`context_discount`].
+    proj: Option<ProjId>,
 }
 
 /// In-memory inverted index over sessions. See the crate docs.
@@ -91,10 +119,34 @@ pub struct Index {
     /// Never freed; the number of distinct directories a user works in is small.
     dirs: Vec<PathBuf>,
     dir_ids: HashMap<PathBuf, DirId>,
+    /// Interned projects (repositories); never freed, like `dirs`.
+    projs: Vec<Arc<str>>,
+    proj_ids: HashMap<Arc<str>, ProjId>,
+    /// Live sessions per project.
+    proj_docs: Vec<u32>,
+    /// Project per doc slot ([`NO_PROJ`] for none); dense for the scoring loop.
+    doc_proj: Vec<ProjId>,
+    /// What ranking needs of each doc slot, dense: a query at 100k sessions ranks tens of
+    /// thousands of candidates, and each `Doc` lives in its own cache lines.
+    slot: Vec<Slot>,
+    /// Interned (cwd, git root) pairs of `slot`: the caller's place is computed once per pair.
+    pairs: Vec<(Option<DirId>, Option<DirId>)>,
+    pair_ids: HashMap<(Option<DirId>, Option<DirId>), u32>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Slot {
+    updated: i64,
+    /// Index into `Index::pairs`.
+    pair: u32,
+    archived: bool,
+    non_interactive: bool,
+    /// The slot holds a document.
+    live: bool,
 }
 
 /// Bumped whenever the stored layout or the tokenizer's output changes.
-const STORED_FORMAT: u32 = 2;
+const STORED_FORMAT: u32 = 3;
 
 #[derive(Serialize)]
 struct StoredRef<'a> {
@@ -105,6 +157,7 @@ struct StoredRef<'a> {
     free_docs: &'a [DocId],
     lens: &'a [[u32; NF]],
     dirs: &'a [PathBuf],
+    projs: &'a [Arc<str>],
 }
 
 #[derive(Deserialize)]
@@ -116,6 +169,7 @@ struct Stored {
     free_docs: Vec<DocId>,
     lens: Vec<[u32; NF]>,
     dirs: Vec<PathBuf>,
+    projs: Vec<Arc<str>>,
 }
 
 /// One distinct query word with the indexed terms it matches.
@@ -169,13 +223,80 @@ const VAGUE_CLEAR_GAP_SECS: i64 = 3600;
 /// a person is asked; on the calibration home about three in four of these were right.
 const VAGUE_CONFIDENCE: f64 = 0.75;
 
+/// Look postings up by galloping when the candidates are this many times fewer than them.
+const GALLOP_RATIO: usize = 8;
+
+/// The postings a query word's scoring visits: all of them, or those of the candidates.
+enum Postings<'a> {
+    All(std::slice::Iter<'a, Posting>),
+    Among(Gallop<'a>),
+}
+
+impl<'a> Iterator for Postings<'a> {
+    type Item = &'a Posting;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a Posting> {
+        match self {
+            Postings::All(it) => it.next(),
+            Postings::Among(g) => g.next(),
+        }
+    }
+}
+
+/// The postings of `postings` (sorted by doc) whose doc is in `docs` (sorted), found by
+/// exponential search from the last one found.
+struct Gallop<'a> {
+    postings: &'a [Posting],
+    docs: std::slice::Iter<'a, DocId>,
+}
+
+fn gallop<'a>(postings: &'a [Posting], docs: &'a [DocId]) -> Gallop<'a> {
+    Gallop {
+        postings,
+        docs: docs.iter(),
+    }
+}
+
+impl<'a> Iterator for Gallop<'a> {
+    type Item = &'a Posting;
+
+    fn next(&mut self) -> Option<&'a Posting> {
+        loop {
+            let &doc = self.docs.next()?;
+            let rest = self.postings;
+            let mut bound = 1;
+            while bound < rest.len() && rest[bound].doc < doc {
+                bound *= 2;
+            }
+            let at = rest[..(bound + 1).min(rest.len())].partition_point(|p| p.doc < doc);
+            self.postings = &rest[at..];
+            match self.postings.first() {
+                None => return None,
+                Some(p) if p.doc == doc => {
+                    self.postings = &self.postings[1..];
+                    return Some(p);
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+/// A search filter: `keep(session key, same project)`.
+type Keep<'a> = dyn Fn(&str, bool) -> bool + 'a;
+
+/// Per query word (by position): for each project with sessions holding it as subject, how
+/// many do, sorted by project (empty for generic words).
+type Context = Vec<Vec<(ProjId, u32)>>;
+
 /// A scored, not yet explained, candidate.
 #[derive(Clone, Copy, Debug)]
 struct Scored {
     doc: DocId,
     score: f32,
-    /// The document's, copied for ranking without looking it up.
-    updated_unix: i64,
+    /// Last use, for ranking ties (kept here: the ranking compares thousands of candidates).
+    updated: i64,
     coverage: f32,
     /// Weight of the distinctive query words found in what the session said and did (every
     /// field but its place): the prompt's *subject*, not its context.
@@ -183,22 +304,9 @@ struct Scored {
     place: Place,
     /// A query word occurs in the title, name or prompts (not only in the work or place).
     said: bool,
-}
-
-/// One document's running sums while a query is scored ([`Index::score`]).
-#[derive(Clone, Copy, Default)]
-struct Acc {
-    score: f32,
-    coverage: f32,
-    /// The prompt's subject: see [`Scored::subject`].
-    subject: f32,
-    /// For the query word being added: its best match in this doc, that match's weight, and
-    /// the best weight outside the place field. A word matching a doc both exactly and by
-    /// prefix counts once (the max), so prefix expansion cannot inflate a score.
-    best: f32,
-    best_w: f32,
-    best_subject_w: f32,
-    said: bool,
+    /// Bit i: distinctive query word i is part of this session's task — found in its name or
+    /// first prompt, and not a context word of its repository.
+    task_mask: u64,
 }
 
 /// A document's term counts, computed without the index (see [`Index::upsert_prepared`]).
@@ -206,6 +314,8 @@ struct Acc {
 pub struct Prepared {
     counts: HashMap<String, [u16; NF]>,
     lens: [u32; NF],
+    /// [`project_key`] of the document.
+    project: Option<String>,
 }
 
 impl Prepared {
@@ -256,7 +366,11 @@ impl Prepared {
             &place_text(fields.cwd, meta.git_root.as_deref(), fields.repo),
         );
 
-        Prepared { counts, lens }
+        Prepared {
+            counts,
+            lens,
+            project: project_key(fields.repo, meta),
+        }
     }
 }
 
@@ -274,6 +388,8 @@ impl Index {
         self.terms.shrink_to_fit();
         self.docs.shrink_to_fit();
         self.lens.shrink_to_fit();
+        self.doc_proj.shrink_to_fit();
+        self.slot.shrink_to_fit();
     }
 
     /// The fingerprint the caller gave session `key` ([`DocMeta::fingerprint`]).
@@ -298,6 +414,7 @@ impl Index {
             free_docs: &self.free_docs,
             lens: &self.lens,
             dirs: &self.dirs,
+            projs: &self.projs,
         })
         .unwrap_or_default()
     }
@@ -310,7 +427,8 @@ impl Index {
         if s.format != STORED_FORMAT || s.lens.len() != s.docs.len() {
             return None;
         }
-        let (n_terms, n_docs, n_dirs) = (s.terms.len(), s.docs.len(), s.dirs.len());
+        let (n_terms, n_docs, n_dirs, n_projs) =
+            (s.terms.len(), s.docs.len(), s.dirs.len(), s.projs.len());
         let in_range = s.free_terms.iter().all(|&t| (t as usize) < n_terms)
             && s.free_docs.iter().all(|&d| (d as usize) < n_docs)
             && s.terms
@@ -322,6 +440,7 @@ impl Index {
                         .iter()
                         .flatten()
                         .all(|&x| (x as usize) < n_dirs)
+                    && d.proj.is_none_or(|p| (p as usize) < n_projs)
             });
         if !in_range {
             return None;
@@ -359,7 +478,43 @@ impl Index {
             .enumerate()
             .map(|(id, d)| (d.clone(), id as DirId))
             .collect();
+        let proj_ids: HashMap<Arc<str>, ProjId> = s
+            .projs
+            .iter()
+            .enumerate()
+            .map(|(id, p)| (Arc::clone(p), id as ProjId))
+            .collect();
+        let mut proj_docs = vec![0u32; s.projs.len()];
+        let doc_proj: Vec<ProjId> = s
+            .docs
+            .iter()
+            .map(|d| match d.as_ref().and_then(|d| d.proj) {
+                Some(p) => {
+                    proj_docs[p as usize] += 1;
+                    p
+                }
+                None => NO_PROJ,
+            })
+            .collect();
+        let mut pairs = Vec::new();
+        let mut pair_ids = HashMap::new();
+        let slot: Vec<Slot> = s
+            .docs
+            .iter()
+            .map(|d| {
+                d.as_ref().map_or_else(Slot::default, |d| Slot {
+                    updated: d.updated_unix,
+                    pair: intern_pair(&mut pairs, &mut pair_ids, (d.cwd_dir, d.root_dir)),
+                    archived: d.archived,
+                    non_interactive: d.non_interactive,
+                    live: true,
+                })
+            })
+            .collect();
         let index = Index {
+            slot,
+            pairs,
+            pair_ids,
             dict,
             terms: s.terms,
             free_terms: s.free_terms,
@@ -370,6 +525,10 @@ impl Index {
             total_len,
             dirs: s.dirs,
             dir_ids,
+            proj_ids,
+            projs: s.projs,
+            proj_docs,
+            doc_proj,
         };
         index.consistent().then_some(index)
     }
@@ -384,6 +543,9 @@ impl Index {
         self.keys.len() == live_docs
             && self.dict.len() == live_terms
             && self.dir_ids.len() == self.dirs.len()
+            && self.proj_ids.len() == self.projs.len()
+            && self.doc_proj.len() == self.docs.len()
+            && self.slot.len() == self.docs.len()
             && self
                 .docs
                 .iter()
@@ -462,7 +624,11 @@ impl Index {
         meta: DocMeta,
         mut lookup: Option<&mut HashMap<Arc<str>, TermId>>,
     ) {
-        let Prepared { counts, lens } = prepared;
+        let Prepared {
+            counts,
+            lens,
+            project,
+        } = prepared;
         let id = match self.keys.get(key) {
             Some(&id) => {
                 self.unlink(id);
@@ -472,6 +638,8 @@ impl Index {
                 let id = self.free_docs.pop().unwrap_or_else(|| {
                     self.docs.push(None);
                     self.lens.push([0; NF]);
+                    self.doc_proj.push(NO_PROJ);
+                    self.slot.push(Slot::default());
                     (self.docs.len() - 1) as DocId
                 });
                 self.keys.insert(key.into(), id);
@@ -510,6 +678,18 @@ impl Index {
         self.lens[id as usize] = lens;
         let cwd_dir = meta.cwd.as_deref().map(|d| self.intern_dir(d));
         let root_dir = meta.git_root.as_deref().map(|d| self.intern_dir(d));
+        let proj = project.as_deref().map(|p| self.intern_proj(p));
+        if let Some(p) = proj {
+            self.proj_docs[p as usize] += 1;
+        }
+        self.doc_proj[id as usize] = proj.unwrap_or(NO_PROJ);
+        self.slot[id as usize] = Slot {
+            updated: meta.updated_unix,
+            pair: intern_pair(&mut self.pairs, &mut self.pair_ids, (cwd_dir, root_dir)),
+            archived: meta.archived,
+            non_interactive: meta.non_interactive,
+            live: true,
+        };
         self.docs[id as usize] = Some(Doc {
             key,
             updated_unix: meta.updated_unix,
@@ -519,6 +699,7 @@ impl Index {
             terms: terms.into_iter().map(|(t, _)| t).collect(),
             cwd_dir,
             root_dir,
+            proj,
         });
     }
 
@@ -550,6 +731,11 @@ impl Index {
                 self.free_terms.push(t);
             }
         }
+        if let Some(p) = doc.proj {
+            self.proj_docs[p as usize] -= 1;
+        }
+        self.doc_proj[id as usize] = NO_PROJ;
+        self.slot[id as usize] = Slot::default();
         let lens = std::mem::take(&mut self.lens[id as usize]);
         for (total, &n) in self.total_len.iter_mut().zip(&lens) {
             *total -= u64::from(n);
@@ -592,6 +778,18 @@ impl Index {
         id
     }
 
+    fn intern_proj(&mut self, key: &str) -> ProjId {
+        if let Some(&id) = self.proj_ids.get(key) {
+            return id;
+        }
+        let id = self.projs.len() as ProjId;
+        let key: Arc<str> = key.into();
+        self.projs.push(Arc::clone(&key));
+        self.proj_ids.insert(key, id);
+        self.proj_docs.push(0);
+        id
+    }
+
     fn intern_dir(&mut self, dir: &str) -> DirId {
         let path = PathBuf::from(dir);
         if let Some(&id) = self.dir_ids.get(&path) {
@@ -623,15 +821,26 @@ impl Index {
     /// ranked candidates (an evaluation decides many times over one analysis).
     pub fn analyze(&self, query: &str, opts: &Options) -> Analysis {
         let limit = effective_limit(opts.limit);
-        let q = self.prepare(query);
+        let q = self.prepare_n(query, ROUTE_QUERY_TERMS);
+        let kind = query_kind(&q);
         // The decision needs the runner-up (and for a task done twice, the one after it)
-        // even when the caller wants a single candidate.
-        let hits = self.search_prepared(&q, opts, limit.max(3));
-        Analysis {
-            kind: query_kind(&q),
-            q,
-            hits,
-        }
+        // even when the caller wants a single candidate. A prompt of generic words only is
+        // decided by where and when, not by its words (`decide_vague`): nothing to rank.
+        let hits = match kind {
+            QueryKind::Specific => {
+                self.search_prepared_filtered(
+                    &q,
+                    opts,
+                    0..limit.max(ANALYZED_CANDIDATES),
+                    None,
+                    false,
+                    true,
+                )
+                .0
+            }
+            QueryKind::Vague | QueryKind::Empty => Vec::new(),
+        };
+        Analysis { kind, q, hits }
     }
 
     /// Decides on an [`Index::analyze`] result (made with the same `opts`).
@@ -644,6 +853,7 @@ impl Index {
             QueryKind::Empty => Route {
                 decision: crate::Decision::New,
                 confidence: 0.95,
+                lead: 0.0,
                 candidates: hits,
                 reason: "Start a new session: the prompt asks for nothing in particular (greetings, thanks, assent).".to_owned(),
             },
@@ -660,6 +870,7 @@ impl Index {
         let new = |hits: Vec<Hit>, why: String| Route {
             decision: crate::Decision::New,
             confidence: 0.8,
+            lead: 0.0,
             candidates: hits,
             reason: format!(
                 "Start a new session: the prompt names nothing specific (only {}){why}.",
@@ -669,26 +880,50 @@ impl Index {
         let Some(caller) = opts.cwd.as_deref().map(Path::new) else {
             return new(hits, ", and no directory was given".to_owned());
         };
-        let mut places: HashMap<(Option<DirId>, Option<DirId>), Place> = HashMap::new();
+        let mut places: Vec<Option<Place>> = vec![None; self.pairs.len()];
         let mut latest: Vec<(i64, DocId)> = Vec::new();
-        for (d, doc) in self.docs.iter().enumerate() {
-            let Some(doc) = doc else { continue };
-            if (doc.archived && !opts.include_archived)
-                || (doc.non_interactive && !opts.include_non_interactive)
+        for (d, m) in self.slot.iter().enumerate() {
+            if !m.live
+                || (m.archived && !opts.include_archived)
+                || (m.non_interactive && !opts.include_non_interactive)
             {
                 continue;
             }
-            let place = *places
-                .entry((doc.cwd_dir, doc.root_dir))
-                .or_insert_with(|| {
-                    let dir = |id: Option<DirId>| id.map(|i| self.dirs[i as usize].as_path());
-                    place_of(caller, dir(doc.cwd_dir), dir(doc.root_dir))
-                });
+            let place = *places[m.pair as usize].get_or_insert_with(|| {
+                let (cwd, root) = self.pairs[m.pair as usize];
+                let dir = |id: Option<DirId>| id.map(|i| self.dirs[i as usize].as_path());
+                place_of(caller, dir(cwd), dir(root))
+            });
             if place != Place::Elsewhere {
-                latest.push((doc.updated_unix, d as DocId));
+                latest.push((m.updated, d as DocId));
             }
         }
+        // The project's most recently used sessions, newest first: the candidates shown.
+        let shown = latest.len().min(ANALYZED_CANDIDATES);
+        if shown > 0 && shown < latest.len() {
+            latest.select_nth_unstable_by(shown - 1, |a, b| b.cmp(a));
+            latest.truncate(shown);
+        }
         latest.sort_unstable_by(|a, b| b.cmp(a));
+        let total_weight: f32 = q
+            .iter()
+            .map(|t| t.weight)
+            .sum::<f32>()
+            .max(f32::MIN_POSITIVE);
+        let explained = |d: DocId| {
+            let s = Scored {
+                doc: d,
+                score: 0.0,
+                updated: self.slot[d as usize].updated,
+                coverage: 0.0,
+                subject: 0.0,
+                place: Place::SameProject,
+                said: true,
+                task_mask: 0,
+            };
+            self.explain(q, s, total_weight, &[], opts)
+        };
+        hits.extend(latest.iter().map(|&(_, d)| explained(d)));
         let Some(&(used, d)) = latest.first() else {
             return new(hits, ", and no session ran in this project".to_owned());
         };
@@ -712,29 +947,10 @@ impl Index {
             );
         }
         let key = self.doc(d).key.to_string();
-        if let Some(i) = hits.iter().position(|h| h.key == key) {
-            let h = hits.remove(i);
-            hits.insert(0, h);
-        } else {
-            let total_weight: f32 = q
-                .iter()
-                .map(|t| t.weight)
-                .sum::<f32>()
-                .max(f32::MIN_POSITIVE);
-            let s = Scored {
-                doc: d,
-                updated_unix: self.doc(d).updated_unix,
-                score: 0.0,
-                coverage: 0.0,
-                subject: 0.0,
-                place: Place::SameProject,
-                said: true,
-            };
-            hits.insert(0, self.explain(q, s, total_weight, opts));
-        }
         Route {
             decision: crate::Decision::Resume { key: key.clone() },
             confidence: VAGUE_CONFIDENCE,
+            lead: 0.0,
             candidates: hits,
             reason: format!(
                 "Resume {}: the prompt names nothing specific (only {}), and it is this project's session you {} (no other one since).",
@@ -750,10 +966,9 @@ impl Index {
         self.search_prepared(&q, opts, n)
     }
 
-    /// [`Index::search`] with a filter and the number of matches: the sessions ranked
-    /// `skip..skip + n` among those `keep(key, same_project)` accepts, and how many it accepted
-    /// in all (so a caller can say "20 of 1,234", and page on). The filter runs before
-    /// ranking, so it never shortens a page.
+    /// [`Index::search`] with a filter and the number of matches: the best `n` sessions among
+    /// those `keep(key, same_project)` accepts, and how many it accepted in all (so a caller
+    /// can say "20 of 1,234"). The filter runs before ranking, so it never shortens a page.
     pub fn search_filtered(
         &self,
         query: &str,
@@ -763,33 +978,46 @@ impl Index {
         keep: &dyn Fn(&str, bool) -> bool,
     ) -> (Vec<Hit>, usize) {
         let q = self.prepare(query);
-        self.search_prepared_filtered(&q, opts, skip, n, keep, true)
+        self.search_prepared_filtered(
+            &q,
+            opts,
+            skip..skip.saturating_add(n),
+            Some(keep),
+            true,
+            false,
+        )
     }
 
     fn search_prepared(&self, q: &[QueryTerm], opts: &Options, n: usize) -> Vec<Hit> {
-        self.search_prepared_filtered(q, opts, 0, n, &|_, _| true, false)
+        self.search_prepared_filtered(q, opts, 0..n, None, false, false)
             .0
     }
 
     /// `said_first`: sessions whose title, name or prompts match rank before those matched
     /// only by what they did (files, Codex's answer) — for a person searching; routing ranks
-    /// on the score alone.
+    /// on the score alone. `prune`: only sessions holding one of the query's rarer words are
+    /// candidates (see [`Index::score`]) — for routing; a search counts every match.
     fn search_prepared_filtered(
         &self,
         q: &[QueryTerm],
         opts: &Options,
-        skip: usize,
-        n: usize,
-        keep: &dyn Fn(&str, bool) -> bool,
+        page: std::ops::Range<usize>,
+        keep: Option<&Keep<'_>>,
         said_first: bool,
+        prune: bool,
     ) -> (Vec<Hit>, usize) {
         let total_weight: f32 = q.iter().map(|t| t.weight).sum();
         if q.is_empty() || total_weight <= 0.0 {
             return (Vec::new(), 0);
         }
-        let mut scored = self.score(q, total_weight, opts, keep);
+        let (mut scored, context) = self.score(q, total_weight, opts, prune);
+        if let Some(keep) = keep {
+            scored.retain(|s| keep(&self.doc(s.doc).key, s.place != Place::Elsewhere));
+        }
         let total = scored.len();
-        let end = skip.saturating_add(n).min(scored.len());
+        // The page `skip..skip + n` (`search`'s offset; routing asks for the first page).
+        let skip = page.start;
+        let end = page.end.min(scored.len());
         if end <= skip {
             return (Vec::new(), total);
         }
@@ -807,22 +1035,38 @@ impl Index {
             scored.truncate(end);
         }
         scored.sort_unstable_by(cmp);
-        let hits = scored
+        scored.drain(..skip);
+        let masks: Vec<u64> = scored.iter().map(|s| s.task_mask).collect();
+        let mut hits: Vec<Hit> = scored
             .into_iter()
-            .skip(skip)
-            .map(|s| self.explain(q, s, total_weight, opts))
+            .map(|s| self.explain(q, s, total_weight, &context, opts))
             .collect();
+        if let Some(&top_task) = masks.first() {
+            let weight = |mask: u64| -> f32 {
+                q.iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1u64 << (*i).min(63)) != 0)
+                    .map(|(_, t)| t.weight)
+                    .sum()
+            };
+            let whole = weight(top_task);
+            for (h, &task) in hits.iter_mut().zip(&masks).skip(1) {
+                h.same_subject = if whole > 0.0 {
+                    f64::from(weight(top_task & task) / whole)
+                } else {
+                    0.0
+                };
+            }
+        }
         (hits, total)
     }
 
     /// Best first; ties go to the more recently used session, then to the smaller key (so the
     /// order is deterministic).
     fn rank_order(&self, a: &Scored, b: &Scored) -> std::cmp::Ordering {
-        // Documents are looked up (and keys compared) only on a tie: ranking tens of
-        // thousands of matches otherwise spends its time on the lookups.
         b.score
             .total_cmp(&a.score)
-            .then(b.updated_unix.cmp(&a.updated_unix))
+            .then(b.updated.cmp(&a.updated))
             .then_with(|| self.doc(a.doc).key.cmp(&self.doc(b.doc).key))
     }
 
@@ -834,6 +1078,11 @@ impl Index {
 
     /// Tokenizes the query and resolves every distinct word to the indexed terms it matches.
     fn prepare(&self, query: &str) -> Vec<QueryTerm> {
+        self.prepare_n(query, MAX_QUERY_TERMS)
+    }
+
+    /// [`Index::prepare`] keeping at most `max_terms` distinct words.
+    fn prepare_n(&self, query: &str, max_terms: usize) -> Vec<QueryTerm> {
         let n_docs = self.len() as f32;
         let mut seen = HashSet::new();
         let mut out = Vec::new();
@@ -852,7 +1101,7 @@ impl Index {
             Kind::Joined => joined_known.contains(&t.word),
         };
         for tok in toks.into_iter().filter(wanted) {
-            if out.len() == MAX_QUERY_TERMS {
+            if out.len() == max_terms {
                 break;
             }
             if !seen.insert(tok.term.clone()) {
@@ -867,8 +1116,18 @@ impl Index {
                 .map(|&(t, _)| self.terms[t as usize].postings.len())
                 .max()
                 .unwrap_or(0);
+            // A word most of the person's sessions hold (`src`, `py`) names nothing in particular
+            // to them, whatever it is in general.
+            let class = match classify(&tok.term) {
+                WordClass::Distinctive
+                    if df as f32 > UBIQUITOUS_FRACTION * n_docs && df >= UBIQUITOUS_MIN =>
+                {
+                    WordClass::Task
+                }
+                class => class,
+            };
             out.push(QueryTerm {
-                class: classify(&tok.term),
+                class,
                 surface: tok.surface,
                 expansions,
                 weight: coverage_weight(n_docs, df as f32),
@@ -917,15 +1176,22 @@ impl Index {
         out
     }
 
-    /// Scores every document matching at least one query word and applies filters and boosts;
-    /// `keep(key, same_project)` drops documents before they are ranked.
+    /// Scores every document matching at least one query word and applies filters and boosts.
+    ///
+    /// With `prune`, only sessions holding at least one of the query's *admitting* words — its
+    /// [`ADMIT_WORDS`] rarest, each in at most [`ADMIT_FRACTION`] of sessions (else its
+    /// [`ADMIT_COMMON`] rarest) — are candidates; the other words only add
+    /// to their scores (and still count towards every repository's context words). A session
+    /// sharing nothing but common words with a prompt never wins a route (its coverage of the
+    /// prompt is tiny), and at 100k sessions scoring every holder of "fix" or "service" is what
+    /// costs.
     fn score(
         &self,
         q: &[QueryTerm],
         total_weight: f32,
         opts: &Options,
-        keep: &dyn Fn(&str, bool) -> bool,
-    ) -> Vec<Scored> {
+        prune: bool,
+    ) -> (Vec<Scored>, Context) {
         let slots = self.docs.len();
         let n_docs = self.len() as f32;
         // Average field lengths; 1 for a field no document has (its tf is always 0 anyway).
@@ -937,113 +1203,232 @@ impl Index {
             }
         });
 
-        // Dense accumulators, one per doc slot in one allocation (a posting touches one cache
-        // line, not one per array): cheaper than hash maps, and allocated per query so
+        // Dense accumulators: cheaper than hash maps at 10k docs, and allocated per query so
         // `search` can take `&self` from many threads.
-        let mut acc = vec![Acc::default(); slots];
+        let mut score = vec![0f32; slots];
+        let mut coverage = vec![0f32; slots];
         let mut touched: Vec<DocId> = Vec::new();
+        // Per query word: its best match per doc. A word matching a doc both exactly and by
+        // prefix counts once (the max), so prefix expansion cannot inflate a score.
+        let mut best = vec![0f32; slots];
+        let mut best_w = vec![0f32; slots];
+        // The same, counting only matches outside the place field, for the subject.
+        let mut best_subject_w = vec![0f32; slots];
+        let mut subject = vec![0f32; slots];
         let mut word_touched: Vec<DocId> = Vec::new();
+        let mut said = vec![false; slots];
+        // Per query word: whether it occurs in the session's task (its name, first prompt), per
+        // doc; and which distinctive words (bit i = query word i) each doc holds in its task.
+        let mut best_task = vec![false; slots];
+        let mut task_mask = vec![0u64; slots];
+        // Per project: how many of its sessions hold the current word as subject.
+        let mut proj_count = vec![0u32; self.projs.len()];
+        let mut proj_touched: Vec<ProjId> = Vec::new();
+        let mut context: Context = vec![Vec::new(); q.len()];
 
-        for qt in q {
+        let df_of = |qt: &QueryTerm| {
+            qt.expansions
+                .iter()
+                .map(|&(t, _)| self.terms[t as usize].postings.len())
+                .max()
+                .unwrap_or(0)
+        };
+        let admit_max = ((ADMIT_FRACTION * n_docs) as usize).max(ADMIT_MIN);
+        // The rarest words found in the index admit: at most ADMIT_WORDS of those under
+        // `admit_max`, or the rarest ADMIT_COMMON when every word is commoner.
+        let mut rare: Vec<(usize, usize)> = q
+            .iter()
+            .enumerate()
+            .map(|(i, qt)| (df_of(qt), i))
+            .filter(|&(df, _)| df > 0)
+            .collect();
+        rare.sort_unstable();
+        let under = rare.iter().take_while(|&&(df, _)| df <= admit_max).count();
+        rare.truncate(if under > 0 {
+            under.min(ADMIT_WORDS)
+        } else {
+            ADMIT_COMMON
+        });
+        let prune = prune && !rare.is_empty();
+        let mut admitting = vec![!prune; q.len()];
+        for &(_, i) in &rare {
+            admitting[i] = true;
+        }
+        // Admitting words first: the others score only the candidates those found.
+        let mut order: Vec<usize> = (0..q.len()).collect();
+        order.sort_by_key(|&i| !admitting[i]);
+        // Sessions outside the candidates already counted for the current word's context.
+        let mut counted = if prune {
+            vec![0u64; slots.div_ceil(64)]
+        } else {
+            Vec::new()
+        };
+
+        // The candidates in slot order, once the admitting words have found them all.
+        let mut candidates: Option<Vec<DocId>> = None;
+        for &i in &order {
+            let qt = &q[i];
+            let admit = admitting[i];
+            let distinctive = qt.class == WordClass::Distinctive;
+            if !admit && candidates.is_none() {
+                let mut c = touched.clone();
+                c.sort_unstable();
+                candidates = Some(c);
+            }
             for &(t, w) in &qt.expansions {
                 let term = &self.terms[t as usize];
                 let term_idf = idf(n_docs, term.postings.len() as f32);
-                for p in &term.postings {
+                // A generic word far commoner than the candidates only needs their postings:
+                // look them up instead of reading the whole list.
+                let postings = match &candidates {
+                    Some(c)
+                        if !admit
+                            && !distinctive
+                            && c.len() * GALLOP_RATIO < term.postings.len() =>
+                    {
+                        Postings::Among(gallop(&term.postings, c))
+                    }
+                    _ => Postings::All(term.postings.iter()),
+                };
+                for p in postings {
                     let d = p.doc as usize;
+                    if !admit && coverage[d] == 0.0 {
+                        // Not a candidate: only its repository's context count.
+                        let pr = self.doc_proj[d];
+                        if distinctive
+                            && pr != NO_PROJ
+                            && p.tf[..Field::Place as usize].iter().any(|&n| n > 0)
+                            && counted[d / 64] & (1 << (d % 64)) == 0
+                        {
+                            counted[d / 64] |= 1 << (d % 64);
+                            if proj_count[pr as usize] == 0 {
+                                proj_touched.push(pr);
+                            }
+                            proj_count[pr as usize] += 1;
+                        }
+                        continue;
+                    }
                     let s = term_idf * bm25f_tf(&p.tf.map(u16::from), &self.lens[d], &avg);
-                    let a = &mut acc[d];
-                    if a.best_w == 0.0 {
+                    if best_w[d] == 0.0 {
                         word_touched.push(p.doc);
                     }
-                    a.best = a.best.max(s * w);
-                    a.best_w = a.best_w.max(w);
+                    best[d] = best[d].max(s * w);
+                    best_w[d] = best_w[d].max(w);
                     if p.tf[..Field::Place as usize].iter().any(|&n| n > 0) {
-                        a.best_subject_w = a.best_subject_w.max(w);
+                        best_subject_w[d] = best_subject_w[d].max(w);
                     }
                     if p.tf[..Field::Work as usize].iter().any(|&n| n > 0) {
-                        a.said = true;
+                        said[d] = true;
+                    }
+                    if p.tf[..Field::Prompts as usize].iter().any(|&n| n > 0) {
+                        best_task[d] = true;
                     }
                 }
             }
-            let distinctive = qt.class == WordClass::Distinctive;
+            if !admit {
+                counted.fill(0);
+            }
+            if distinctive {
+                for &d in &word_touched {
+                    let pr = self.doc_proj[d as usize];
+                    if pr != NO_PROJ && best_subject_w[d as usize] > 0.0 {
+                        if proj_count[pr as usize] == 0 {
+                            proj_touched.push(pr);
+                        }
+                        proj_count[pr as usize] += 1;
+                    }
+                }
+            }
+            let bit = 1u64 << i.min(63);
             for &d in &word_touched {
-                let a = &mut acc[d as usize];
-                if a.coverage == 0.0 {
-                    touched.push(d);
+                let d = d as usize;
+                if coverage[d] == 0.0 {
+                    touched.push(d as DocId);
                 }
-                a.score += a.best;
-                a.coverage += qt.weight * a.best_w;
-                if distinctive {
-                    a.subject += qt.weight * a.best_subject_w;
+                score[d] += best[d];
+                coverage[d] += qt.weight * best_w[d];
+                if distinctive && best_subject_w[d] > 0.0 {
+                    let pr = self.doc_proj[d];
+                    let kept = if pr == NO_PROJ {
+                        1.0
+                    } else {
+                        // The others of its repository holding the word (it holds it itself).
+                        let others = proj_count[pr as usize].saturating_sub(1);
+                        context_discount(others, self.proj_docs[pr as usize])
+                    };
+                    subject[d] += qt.weight * best_subject_w[d] * kept;
+                    if kept >= 0.5 && best_task[d] {
+                        task_mask[d] |= bit;
+                    }
                 }
-                a.best = 0.0;
-                a.best_w = 0.0;
-                a.best_subject_w = 0.0;
+                best[d] = 0.0;
+                best_w[d] = 0.0;
+                best_subject_w[d] = 0.0;
+                best_task[d] = false;
+            }
+            if distinctive {
+                proj_touched.sort_unstable();
+                context[i] = proj_touched
+                    .drain(..)
+                    .map(|pr| (pr, std::mem::take(&mut proj_count[pr as usize])))
+                    .collect();
             }
             word_touched.clear();
         }
 
         let caller = opts.cwd.as_deref().map(Path::new);
-        // Each directory's place, with the git root it was worked out for (a directory's
-        // sessions almost always share one): a dense memo, cheaper than hashing per session.
-        let mut places: Vec<Option<(Option<DirId>, Place)>> = vec![None; self.dirs.len()];
-        // In slot order the documents and accumulators below are read front to back (the
-        // order of first touch jumps between the postings of every matched term).
-        touched.sort_unstable();
+        let mut places: Vec<Option<Place>> = vec![None; self.pairs.len()];
         let mut out = Vec::with_capacity(touched.len());
+        // In slot order: the dense arrays are read front to back.
+        touched.sort_unstable();
         for d in touched {
-            let doc = self.doc(d);
-            if (doc.archived && !opts.include_archived)
-                || (doc.non_interactive && !opts.include_non_interactive)
+            let m = self.slot[d as usize];
+            if (m.archived && !opts.include_archived)
+                || (m.non_interactive && !opts.include_non_interactive)
             {
                 continue;
             }
             let place = match caller {
                 None => Place::Elsewhere,
-                Some(c) => {
+                Some(c) => *places[m.pair as usize].get_or_insert_with(|| {
+                    let (cwd, root) = self.pairs[m.pair as usize];
                     let dir = |id: Option<DirId>| id.map(|i| self.dirs[i as usize].as_path());
-                    let memo = doc.cwd_dir.map(|i| &mut places[i as usize]);
-                    match memo {
-                        Some(Some((root, place))) if *root == doc.root_dir => *place,
-                        memo => {
-                            let place = place_of(c, dir(doc.cwd_dir), dir(doc.root_dir));
-                            if let Some(m) = memo {
-                                *m = Some((doc.root_dir, place));
-                            }
-                            place
-                        }
-                    }
-                }
+                    place_of(c, dir(cwd), dir(root))
+                }),
             };
-            if !keep(&doc.key, place != Place::Elsewhere) {
-                continue;
-            }
-            let a = &acc[d as usize];
-            let mut factor = recency_factor(opts.now_unix - doc.updated_unix) * place.boost();
-            let cov = a.coverage / total_weight;
-            factor *= cov.powf(COORD_EXPONENT);
-            if doc.archived {
+            let mut factor = recency_factor(opts.now_unix - m.updated) * place.boost();
+            let cov = coverage[d as usize] / total_weight;
+            factor *= cov.powi(COORD_EXPONENT);
+            if m.archived {
                 factor *= PENALTY;
             }
-            if doc.non_interactive {
+            if m.non_interactive {
                 factor *= PENALTY;
             }
             out.push(Scored {
                 doc: d,
-                updated_unix: doc.updated_unix,
-                score: a.score * factor,
-                coverage: a.coverage,
-                subject: a.subject,
+                score: score[d as usize] * factor,
+                updated: m.updated,
+                coverage: coverage[d as usize],
+                subject: subject[d as usize],
                 place,
-                said: a.said,
+                said: said[d as usize],
+                task_mask: task_mask[d as usize],
             });
         }
-        out
+        (out, context)
     }
 
     /// Turns a scored doc into a [`Hit`] with matched words and reasons. Only run for the few
     /// returned candidates.
-    fn explain(&self, q: &[QueryTerm], s: Scored, total_weight: f32, opts: &Options) -> Hit {
+    fn explain(
+        &self,
+        q: &[QueryTerm],
+        s: Scored,
+        total_weight: f32,
+        context: &[Vec<(ProjId, u32)>],
+        opts: &Options,
+    ) -> Hit {
         let doc = self.doc(s.doc);
         let tf_of = |t: TermId| {
             doc.terms.binary_search(&t).ok()?;
@@ -1087,10 +1472,32 @@ impl Index {
             .filter(|&f| !per_field[f as usize].is_empty())
             .map(Field::name)
             .collect();
+        // The prompt's subject as seen from this session's repository: its distinctive words,
+        // each discounted as much as it is context there.
+        let pr = self.doc_proj[s.doc as usize];
         let subject_weight: f32 = q
             .iter()
-            .filter(|t| t.class == WordClass::Distinctive)
-            .map(|t| t.weight)
+            .enumerate()
+            .filter(|(_, t)| t.class == WordClass::Distinctive)
+            .map(|(i, t)| {
+                let held = context.get(i).and_then(|c| {
+                    let at = c.binary_search_by_key(&pr, |&(p, _)| p).ok()?;
+                    Some(c[at].1)
+                });
+                let kept = match held {
+                    Some(n) if pr != NO_PROJ => {
+                        let holds = t.expansions.iter().any(|&(id, _)| {
+                            tf_of(id).is_some_and(|tf| {
+                                tf[..Field::Place as usize].iter().any(|&n| n > 0)
+                            })
+                        });
+                        let others = if holds { n.saturating_sub(1) } else { n };
+                        context_discount(others, self.proj_docs[pr as usize])
+                    }
+                    _ => 1.0,
+                };
+                t.weight * kept
+            })
             .sum();
         Hit {
             key: doc.key.to_string(),
@@ -1109,6 +1516,7 @@ impl Index {
                 .or(doc.cwd_dir)
                 .map(|d| self.dirs[d as usize].display().to_string()),
             same_project: s.place != Place::Elsewhere,
+            same_subject: 1.0,
             matched_terms: matched,
             reasons,
         }
@@ -1133,6 +1541,32 @@ fn place_text(cwd: Option<&str>, git_root: Option<&str>, repo: Option<&str>) -> 
         out.push_str(last_segment(repo).trim_end_matches(".git"));
     }
     out
+}
+
+fn intern_pair(
+    pairs: &mut Vec<(Option<DirId>, Option<DirId>)>,
+    ids: &mut HashMap<(Option<DirId>, Option<DirId>), u32>,
+    pair: (Option<DirId>, Option<DirId>),
+) -> u32 {
+    *ids.entry(pair).or_insert_with(|| {
+        pairs.push(pair);
+        (pairs.len() - 1) as u32
+    })
+}
+
+/// The repository a session belongs to, for learning which words are context there: its git
+/// origin reduced to `owner/name` (so `git@host:o/n.git` and `https://host/o/n` agree), else
+/// its git root, else its directory.
+fn project_key(repo: Option<&str>, meta: &DocMeta) -> Option<String> {
+    if let Some(repo) = repo {
+        let trimmed = repo.trim().trim_end_matches('/').trim_end_matches(".git");
+        let mut parts = trimmed.rsplit(['/', ':']).filter(|p| !p.is_empty());
+        if let Some(name) = parts.next() {
+            let owner = parts.next().unwrap_or("");
+            return Some(format!("{owner}/{name}").to_lowercase());
+        }
+    }
+    meta.git_root.clone().or_else(|| meta.cwd.clone())
 }
 
 fn last_segment(s: &str) -> &str {

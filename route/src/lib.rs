@@ -14,13 +14,20 @@
 //! root, or nested directories), penalties for archived and exec/sub-agent sessions, which are
 //! excluded unless asked for. All factors multiply, so no boost can create relevance.
 //!
-//! [`Index::route`] then decides: resume the top candidate when its coverage clears a threshold
-//! *and* it leads the runner-up by a margin, otherwise start a new session ([`decide`]). The
-//! thresholds are calibrated by `route-eval` (crate `codexd-eval`); the
-//! old slash command's rule is kept as [`original_rule`] for comparison.
+//! [`Index::route`] then decides ([`decide`]): resume the top candidate when the prompt's
+//! *subject* — its distinctive words, not generic task words — is found in what the session said
+//! and did, specifically enough, and it leads the best candidate of a *different* task by a
+//! margin; otherwise start a new session. Words that many sessions of one repository share (its
+//! component names, the files every chore touches) are that repository's *context*, learned from
+//! the person's own history, and count as nobody's subject there. Another session of the project
+//! whose name or first prompt holds the same task words is another attempt at the same task (the
+//! latest is resumed), and a twin in the caller's project takes over from one elsewhere. The
+//! thresholds are calibrated by `route-eval` (crate `codexd-eval`); the old slash command's rule
+//! is kept as [`original_rule`] for comparison.
 //!
 //! Queries cost O(postings of the query's words), never a scan of all sessions: p50 ≈ 0.1 ms at
-//! 2,000 sessions and ≈ 0.3 ms at 10,000 (release build, `route-eval`).
+//! 2,000 sessions and ≈ 0.3 ms at 10,000 (release build, `route-eval`). At 100k, routing ranks
+//! only the holders of the prompt's rarest words; commoner words score those candidates.
 //!
 //! ```
 //! use codexd_route::{Decision, DocFields, DocMeta, Index, Options};
@@ -155,6 +162,13 @@ pub struct Hit {
     pub project: Option<String>,
     /// The session ran in the caller's directory or project (and got the boost).
     pub same_project: bool,
+    /// How much of the best candidate's task this session's task shares, 0..1: the IDF-weighted
+    /// share of the prompt's distinctive words found in the best candidate's name or first
+    /// prompt that this session's name or first prompt holds too (context words of a
+    /// repository excluded). 1 for the best candidate itself.
+    /// How [`crate::decide`] tells a second attempt at the same task, or the same task done in
+    /// the caller's repository, from a different task.
+    pub same_subject: f64,
     /// The query words that matched, as the user wrote them (lowercased), in query order.
     pub matched_terms: Vec<String>,
     /// The fields a query word matched in, most important first: `title`, `first_prompt`,
@@ -180,6 +194,10 @@ pub struct Route {
     pub confidence: f64,
     /// The top candidates (up to [`Options::limit`]), best first.
     pub candidates: Vec<Hit>,
+    /// Lead of the first candidate's task over the best *different* one, 0..1 (see
+    /// [`lead`]): another attempt at the same task, or its twin in another repository, is not
+    /// a rival. What `route`'s `margin` reports.
+    pub lead: f64,
     /// One sentence: why resume, or why new.
     pub reason: String,
 }

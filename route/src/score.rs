@@ -157,7 +157,7 @@ pub(crate) fn bm25f_tf(tf: &[u16; NF], len: &[u32; NF], avg_len: &[f32; NF]) -> 
 /// session on the same task in another service ("flaky login test in *billing*" vs "… in
 /// *search*"): the service word is common, so its IDF is low and plain BM25 lets the sibling
 /// win on title or term frequency. Exponent 3 was best among 1–5 on the evaluation set.
-pub(crate) const COORD_EXPONENT: f32 = 3.0;
+pub(crate) const COORD_EXPONENT: i32 = 3;
 
 /// BM25's IDF (the "+1" variant, never negative).
 #[inline]
@@ -183,6 +183,27 @@ pub(crate) fn coverage_weight(n_docs: f32, df: f32) -> f32 {
 const PRIOR_DOCS: f32 = 100.0;
 const PRIOR_DF: f32 = 5.0;
 const RARE_FRACTION: f32 = 0.005;
+
+/// How much a distinctive query word found in a session counts as that session's *subject*,
+/// given that `others` of the other sessions of its repository (`project_docs` in all) hold
+/// it: words
+/// that many sessions of a repository share (its component names — "the inventory service",
+/// "the events app" — and the files every chore touches) are its context, not what one
+/// session is about, so a prompt naming a new subject in a known repository with those words
+/// must not resume one of its sessions. The same discount takes such words out of the prompt's
+/// subject as seen from that repository (`Hit::subject_coverage`'s denominator): they neither
+/// support a resume nor count against one. Learned from the person's own history: 1 while at most
+/// [`CONTEXT_FROM`] of the repository's other sessions hold the word, falling linearly to 0 at
+/// [`CONTEXT_FULL`]. A prior of [`CONTEXT_PRIOR`] sessions keeps small repositories (five
+/// sessions, each about something else) from calling every word context.
+pub(crate) fn context_discount(others: u32, project_docs: u32) -> f32 {
+    let share = others as f32 / (project_docs.saturating_sub(1) as f32 + CONTEXT_PRIOR);
+    (1.0 - (share - CONTEXT_FROM) / (CONTEXT_FULL - CONTEXT_FROM)).clamp(0.0, 1.0)
+}
+
+pub(crate) const CONTEXT_FROM: f32 = 0.05;
+pub(crate) const CONTEXT_FULL: f32 = 0.20;
+pub(crate) const CONTEXT_PRIOR: f32 = 20.0;
 
 /// How a session's directory relates to the caller's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -793,6 +793,7 @@ pub fn calibrate(set: &LabeledSet, index: &Index) -> Calibration {
                 min_subject: 0.0,
                 min_specific_here: 0.0,
                 min_specific_elsewhere: 0.0,
+                ..Thresholds::CALIBRATED
             };
             let (mut top1, mut wrong, mut new) =
                 (Rate::default(), Rate::default(), Rate::default());
@@ -868,8 +869,11 @@ mod tests {
         let report = run(&EvalConfig::new(3, 600), &Thresholds::default());
         println!("{}", report.markdown());
         // The subject rule declines many of this set's heavily abbreviated follow-ups (see
-        // BENCHMARKS.md); what must hold is that it rarely resumes wrongly.
-        assert!(report.top1.value() >= 0.85, "{}", report.markdown());
+        // BENCHMARKS.md); what must hold is that it rarely resumes wrongly. Session 4's rules
+        // (context words learned per repository, the same task told by shared task words) cost
+        // this set about two points (85 → 83 %: its follow-ups name one service of a monorepo
+        // whose every session names one) while held-out wrong resumes fell from 3.1 to 0.4 %.
+        assert!(report.top1.value() >= 0.80, "{}", report.markdown());
         assert!(report.correct_new.value() >= 0.95, "{}", report.markdown());
         // And it beats the original rule by a wide margin.
         assert!(report.top1.value() > report.original_top1.value() + 0.3);
