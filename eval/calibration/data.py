@@ -17,33 +17,8 @@ Notation (kept terse so the content stays readable):
 HOME = "/home/dana"
 
 
-def T(prompt, answer, *tools, later=None):
-    return {"prompt": prompt, "answer": answer, "tools": list(tools), "later": later}
+from notation import Q, S, T  # noqa: E402,F401  (eval/calibration/notation.py)
 
-
-def Q(kind, prompt, cwd=None, extra=False):
-    return {"kind": kind, "prompt": prompt, "cwd": cwd, "extra": extra}
-
-
-def S(key, project, cwd, day, turns, name=None, end="ok", archived=False, q=(), ui="tui"):
-    return {
-        "key": key,
-        "project": project,
-        "cwd": cwd,
-        "day": day,
-        "turns": turns,
-        "name": name,
-        "end": end,
-        "archived": archived,
-        "queries": list(q),
-        "ui": ui,
-    }
-
-
-# ---------------------------------------------------------------------------------------------
-# Projects. ``agents`` is the AGENTS.md text Codex injects (not Dana's words); ``files`` and
-# ``chores`` feed the background sessions.
-# ---------------------------------------------------------------------------------------------
 
 PROJECTS = {
     "ledgerline": {

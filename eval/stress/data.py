@@ -20,27 +20,11 @@ What differs from the first calibration set on purpose:
 HOME = "/home/mara"
 
 
-def T(prompt, answer, *tools, later=None):
-    return {"prompt": prompt, "answer": answer, "tools": list(tools), "later": later}
+import os
+import sys
 
-
-def Q(kind, prompt, cwd=None, extra=False):
-    return {"kind": kind, "prompt": prompt, "cwd": cwd, "extra": extra}
-
-
-def S(key, project, cwd, day, turns, name=None, end="ok", archived=False, q=(), ui="tui"):
-    return {
-        "key": key,
-        "project": project,
-        "cwd": cwd,
-        "day": day,
-        "turns": turns,
-        "name": name,
-        "end": end,
-        "archived": archived,
-        "queries": list(q),
-        "ui": ui,
-    }
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "calibration"))
+from notation import Q, S, T  # noqa: E402,F401  (eval/calibration/notation.py)
 
 
 PROJECTS = {
