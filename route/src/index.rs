@@ -64,6 +64,17 @@ const UBIQUITOUS_MIN: usize = 1_000;
 /// At most this many distinct query words are used (a pasted paragraph is still a query).
 const MAX_QUERY_TERMS: usize = 64;
 
+/// A routed prompt's distinctive word also matches the words general English relates to it
+/// ([`crate::related`]: "sluggish" → "slow"), at this weight of an exact match…
+const RELATED_WEIGHT: f32 = 0.5;
+/// …when the related word is itself distinctive and held by at most this share of sessions
+/// (a related word most sessions hold tells none of them apart)…
+const RELATED_FRACTION: f32 = 0.02;
+/// …for a typed word held by at most this share of sessions: a word the person uses often is
+/// their own word for the thing, and its related words would only be its other senses
+/// ("provider" → "render").
+const RELATED_TYPED_FRACTION: f32 = 0.005;
+
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 struct Posting {
     doc: DocId,
@@ -176,8 +187,13 @@ struct Stored {
 #[derive(Clone, Debug)]
 struct QueryTerm {
     surface: String,
-    /// `(term, weight)`: the exact term at 1.0, prefix matches at [`PREFIX_WEIGHT`].
+    /// `(term, weight)`: the exact term at 1.0, prefix matches at [`PREFIX_WEIGHT`], then
+    /// (routing only) related words at [`RELATED_WEIGHT`].
     expansions: Vec<(TermId, f32)>,
+    /// How many of `expansions` are the word itself (exact or prefix); the rest are related.
+    direct: usize,
+    /// The related words of `expansions[direct..]` as written, for the reasons.
+    related: Vec<&'static str>,
     /// IDF of what the word matches; its share of the query in the coverage.
     weight: f32,
     /// Whether the word names something or is generic ([`crate::generic`]).
@@ -821,7 +837,7 @@ impl Index {
     /// ranked candidates (an evaluation decides many times over one analysis).
     pub fn analyze(&self, query: &str, opts: &Options) -> Analysis {
         let limit = effective_limit(opts.limit);
-        let q = self.prepare_n(query, ROUTE_QUERY_TERMS);
+        let q = self.prepare_n(query, ROUTE_QUERY_TERMS, true);
         let kind = query_kind(&q);
         // The decision needs the runner-up (and for a task done twice, the one after it)
         // even when the caller wants a single candidate. A prompt of generic words only is
@@ -1078,11 +1094,13 @@ impl Index {
 
     /// Tokenizes the query and resolves every distinct word to the indexed terms it matches.
     fn prepare(&self, query: &str) -> Vec<QueryTerm> {
-        self.prepare_n(query, MAX_QUERY_TERMS)
+        self.prepare_n(query, MAX_QUERY_TERMS, false)
     }
 
-    /// [`Index::prepare`] keeping at most `max_terms` distinct words.
-    fn prepare_n(&self, query: &str, max_terms: usize) -> Vec<QueryTerm> {
+    /// [`Index::prepare`] keeping at most `max_terms` distinct words, with each distinctive
+    /// word's `related` words when asked (routing: a paraphrase should still find its session;
+    /// `search` shows what the typed words match, nothing else).
+    fn prepare_n(&self, query: &str, max_terms: usize, related: bool) -> Vec<QueryTerm> {
         let n_docs = self.len() as f32;
         let mut seen = HashSet::new();
         let mut out = Vec::new();
@@ -1107,15 +1125,13 @@ impl Index {
             if !seen.insert(tok.term.clone()) {
                 continue;
             }
-            let expansions = self.expand(&tok.term);
+            let mut expansions = self.expand(&tok.term);
+            let direct = expansions.len();
             // A word's share of the query is the IDF of the commonest term it matches: "config"
             // expanding to a ubiquitous "configuration" is a common word, not a rare one.
             // A word found nowhere gets the maximal IDF: it is what makes the prompt new.
-            let df = expansions
-                .iter()
-                .map(|&(t, _)| self.terms[t as usize].postings.len())
-                .max()
-                .unwrap_or(0);
+            // Related words do not change it: the prompt said this word, not those.
+            let df = self.df_direct(&expansions[..direct]);
             // A word most of the person's sessions hold (`src`, `py`) names nothing in particular
             // to them, whatever it is in general.
             let class = match classify(&tok.term) {
@@ -1126,14 +1142,66 @@ impl Index {
                 }
                 class => class,
             };
+            let related = if related
+                && class == WordClass::Distinctive
+                && df as f32 <= RELATED_TYPED_FRACTION * n_docs
+            {
+                self.add_related(&tok.surface, &tok.term, &mut expansions)
+            } else {
+                Vec::new()
+            };
             out.push(QueryTerm {
                 class,
                 surface: tok.surface,
                 expansions,
+                direct,
+                related,
                 weight: coverage_weight(n_docs, df as f32),
             });
         }
         out
+    }
+
+    /// The documents holding the commonest of `expansions`.
+    fn df_direct(&self, expansions: &[(TermId, f32)]) -> usize {
+        expansions
+            .iter()
+            .map(|&(t, _)| self.terms[t as usize].postings.len())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Appends to `expansions` the indexed words general English relates to the typed word
+    /// `surface` (stemmed: `term`), at [`RELATED_WEIGHT`]: those that are distinctive words and
+    /// held by at most [`RELATED_FRACTION`] of sessions, and not already matched. Returns those
+    /// words as written.
+    fn add_related(
+        &self,
+        surface: &str,
+        term: &str,
+        expansions: &mut Vec<(TermId, f32)>,
+    ) -> Vec<&'static str> {
+        let most = (RELATED_FRACTION * self.len() as f32) as usize;
+        let mut added = Vec::new();
+        for word in crate::related::related_words(&surface.to_lowercase()) {
+            // Indexed as the tokenizer would have indexed it (a stopword has no term).
+            let [tok] = &tokens(word)[..] else {
+                continue;
+            };
+            if tok.term == term || classify(&tok.term) != WordClass::Distinctive {
+                continue;
+            }
+            let Some(&id) = self.dict.get(tok.term.as_str()) else {
+                continue;
+            };
+            let df = self.terms[id as usize].postings.len();
+            if df == 0 || df > most || expansions.iter().any(|&(t, _)| t == id) {
+                continue;
+            }
+            expansions.push((id, RELATED_WEIGHT));
+            added.push(word);
+        }
+        added
     }
 
     /// The exact term (weight 1) plus prefix matches (weight [`PREFIX_WEIGHT`]) in both
@@ -1226,12 +1294,11 @@ impl Index {
         let mut proj_touched: Vec<ProjId> = Vec::new();
         let mut context: Context = vec![Vec::new(); q.len()];
 
-        let df_of = |qt: &QueryTerm| {
-            qt.expansions
-                .iter()
-                .map(|&(t, _)| self.terms[t as usize].postings.len())
-                .max()
-                .unwrap_or(0)
+        // How rare a word is, for admitting: as typed, or when it is found only through its
+        // related words, as rare as the commonest of those.
+        let df_of = |qt: &QueryTerm| match self.df_direct(&qt.expansions[..qt.direct]) {
+            0 => self.df_direct(&qt.expansions[qt.direct..]),
+            df => df,
         };
         let admit_max = ((ADMIT_FRACTION * n_docs) as usize).max(ADMIT_MIN);
         // The rarest words found in the index admit: at most ADMIT_WORDS of those under
@@ -1438,16 +1505,26 @@ impl Index {
         };
         let mut matched = Vec::new();
         // Each word is reported under the most important field it occurs in.
-        let mut per_field: [Vec<&str>; NF] = Default::default();
+        let mut per_field: [Vec<String>; NF] = Default::default();
         for qt in q {
-            let field = Field::ALL.into_iter().find(|&f| {
-                qt.expansions
-                    .iter()
-                    .any(|&(t, _)| tf_of(t).is_some_and(|tf| tf[f as usize] > 0))
-            });
-            if let Some(f) = field {
+            let first_in = |terms: &[(TermId, f32)]| {
+                Field::ALL.into_iter().find_map(|f| {
+                    let at = terms
+                        .iter()
+                        .position(|&(t, _)| tf_of(t).is_some_and(|tf| tf[f as usize] > 0))?;
+                    Some((f, at))
+                })
+            };
+            // A word found as typed is shown as typed; one found only through a related word
+            // shows which ("sluggish ≈ slow").
+            let shown = match first_in(&qt.expansions[..qt.direct]) {
+                Some((f, _)) => Some((f, qt.surface.clone())),
+                None => first_in(&qt.expansions[qt.direct..])
+                    .map(|(f, at)| (f, format!("{} ≈ {}", qt.surface, qt.related[at]))),
+            };
+            if let Some((f, text)) = shown {
                 matched.push(qt.surface.clone());
-                per_field[f as usize].push(&qt.surface);
+                per_field[f as usize].push(text);
             }
         }
         let mut reasons: Vec<String> = Field::ALL
@@ -1803,6 +1880,44 @@ mod tests {
         // The caller is in the search project but names billing.
         let hits = index.search("flaky login test in billing", &opts(Some("/w/src/s")));
         assert_eq!(keys(&hits)[0], "billing");
+    }
+
+    #[test]
+    fn routing_finds_a_word_through_a_related_word_and_search_does_not() {
+        let mut index = Index::new();
+        for i in 0..50 {
+            let prompt = format!("rename module{i} in the parser");
+            add(
+                &mut index,
+                &format!("filler{i}"),
+                "",
+                &prompt,
+                "/w/p",
+                9 * HOUR,
+            );
+        }
+        let hero = "shrink the hero image in the landing header";
+        add(&mut index, "hero", "", hero, "/w/site", 5 * HOUR);
+        add(
+            &mut index,
+            "copy",
+            "",
+            "reword the landing page copy",
+            "/w/site",
+            HOUR,
+        );
+        let o = opts(Some("/w/site"));
+        let route = index.route("the landing header picture is too large", &o);
+        let top = &route.candidates[0];
+        assert_eq!(top.key, "hero", "{route:#?}");
+        assert!(
+            top.reasons.iter().any(|r| r.contains("picture ≈ image")),
+            "{:?}",
+            top.reasons
+        );
+        // The picker's search shows what the typed words match, nothing related.
+        assert!(index.search("picture", &o).is_empty());
+        assert_eq!(index.route("picture", &o).candidates[0].key, "hero");
     }
 
     #[test]

@@ -55,6 +55,8 @@ mod decide;
 mod generic;
 mod index;
 mod original;
+mod related;
+mod related_table;
 mod score;
 mod tokenize;
 
