@@ -56,7 +56,6 @@ mod generic;
 mod index;
 mod original;
 mod related;
-mod related_table;
 mod score;
 mod tokenize;
 
