@@ -65,7 +65,7 @@ const UBIQUITOUS_MIN: usize = 1_000;
 const MAX_QUERY_TERMS: usize = 64;
 
 /// A routed prompt's distinctive word also matches the words general English relates to it
-/// ([`crate::related`]: "sluggish" → "slow"), at this weight of an exact match…
+/// ([`crate::related`]: "picture" → "image"), at this weight of an exact match…
 const RELATED_WEIGHT: f32 = 0.5;
 /// …when the related word is itself distinctive and held by at most this share of sessions
 /// (a related word most sessions hold tells none of them apart)…
@@ -188,16 +188,26 @@ struct Stored {
 struct QueryTerm {
     surface: String,
     /// `(term, weight)`: the exact term at 1.0, prefix matches at [`PREFIX_WEIGHT`], then
-    /// (routing only) related words at [`RELATED_WEIGHT`].
+    /// (routing only) one per `related` word at [`RELATED_WEIGHT`].
     expansions: Vec<(TermId, f32)>,
-    /// How many of `expansions` are the word itself (exact or prefix); the rest are related.
-    direct: usize,
-    /// The related words of `expansions[direct..]` as written, for the reasons.
+    /// The related words matched, as written (for the reasons), in `expansions`' order.
     related: Vec<&'static str>,
     /// IDF of what the word matches; its share of the query in the coverage.
     weight: f32,
     /// Whether the word names something or is generic ([`crate::generic`]).
     class: WordClass,
+}
+
+impl QueryTerm {
+    /// What the word matches as typed: exactly or by prefix.
+    fn typed(&self) -> &[(TermId, f32)] {
+        &self.expansions[..self.expansions.len() - self.related.len()]
+    }
+
+    /// What it matches only through its related words.
+    fn through_related(&self) -> &[(TermId, f32)] {
+        &self.expansions[self.expansions.len() - self.related.len()..]
+    }
 }
 
 /// What a prompt asks for, by the words it is made of.
@@ -1126,12 +1136,11 @@ impl Index {
                 continue;
             }
             let mut expansions = self.expand(&tok.term);
-            let direct = expansions.len();
             // A word's share of the query is the IDF of the commonest term it matches: "config"
             // expanding to a ubiquitous "configuration" is a common word, not a rare one.
             // A word found nowhere gets the maximal IDF: it is what makes the prompt new.
             // Related words do not change it: the prompt said this word, not those.
-            let df = self.df_direct(&expansions[..direct]);
+            let df = self.df_max(&expansions);
             // A word most of the person's sessions hold (`src`, `py`) names nothing in particular
             // to them, whatever it is in general.
             let class = match classify(&tok.term) {
@@ -1154,7 +1163,6 @@ impl Index {
                 class,
                 surface: tok.surface,
                 expansions,
-                direct,
                 related,
                 weight: coverage_weight(n_docs, df as f32),
             });
@@ -1163,7 +1171,7 @@ impl Index {
     }
 
     /// The documents holding the commonest of `expansions`.
-    fn df_direct(&self, expansions: &[(TermId, f32)]) -> usize {
+    fn df_max(&self, expansions: &[(TermId, f32)]) -> usize {
         expansions
             .iter()
             .map(|&(t, _)| self.terms[t as usize].postings.len())
@@ -1296,8 +1304,8 @@ impl Index {
 
         // How rare a word is, for admitting: as typed, or when it is found only through its
         // related words, as rare as the commonest of those.
-        let df_of = |qt: &QueryTerm| match self.df_direct(&qt.expansions[..qt.direct]) {
-            0 => self.df_direct(&qt.expansions[qt.direct..]),
+        let df_of = |qt: &QueryTerm| match self.df_max(qt.typed()) {
+            0 => self.df_max(qt.through_related()),
             df => df,
         };
         let admit_max = ((ADMIT_FRACTION * n_docs) as usize).max(ADMIT_MIN);
@@ -1516,10 +1524,10 @@ impl Index {
                 })
             };
             // A word found as typed is shown as typed; one found only through a related word
-            // shows which ("sluggish ≈ slow").
-            let shown = match first_in(&qt.expansions[..qt.direct]) {
+            // shows which ("picture ≈ image").
+            let shown = match first_in(qt.typed()) {
                 Some((f, _)) => Some((f, qt.surface.clone())),
-                None => first_in(&qt.expansions[qt.direct..])
+                None => first_in(qt.through_related())
                     .map(|(f, at)| (f, format!("{} ≈ {}", qt.surface, qt.related[at]))),
             };
             if let Some((f, text)) = shown {
