@@ -272,6 +272,8 @@ impl Engine {
 const REGISTRY_CHUNK: usize = 256;
 /// Threads per engine-lock hold while the cache snapshot is copied (~1 ms each).
 const CACHE_CHUNK: usize = 512;
+/// Threads copied, tokenized and inserted at a time by a route index rebuild.
+const INDEX_CHUNK: usize = 1024;
 
 /// One thread as the route index sees it.
 struct RouteDoc {
@@ -557,31 +559,34 @@ impl Shared {
     }
 
     /// Build the whole route index without holding the engine lock (hundreds of ms at 10k
-    /// sessions), then swap it in and apply whatever changed meanwhile.
+    /// sessions), then swap it in and apply whatever changed meanwhile. Sessions are copied,
+    /// tokenized and inserted [`INDEX_CHUNK`] at a time, so the build's peak is the index
+    /// and one chunk rather than a copy and the tokens of every session. (A thread that
+    /// changes between chunks is queued like any other change, and applied at the end.)
     pub fn rebuild_route_index(&self) {
         let t0 = Instant::now();
-        let (docs, roots) = {
+        let (ids, roots) = {
             let mut eng = self.lock();
             eng.index_state = IndexState::Building;
             eng.table.take_changed();
-            let ids = eng.table.thread_ids();
-            let docs: Vec<RouteDoc> = ids.iter().filter_map(|id| eng.route_doc(id)).collect();
-            (docs, eng.git_roots.clone())
+            (eng.table.thread_ids(), eng.git_roots.clone())
         };
-        roots.learn(docs.iter().filter_map(|d| d.meta.cwd.as_deref()));
-        // Tokenizing is the expensive, index-free half: do it on every core, insert on one.
-        let t1 = Instant::now();
-        let prepared = prepare_all(docs, &roots);
-        let t2 = Instant::now();
         let mut index = codexd_route::Index::default();
-        index.upsert_many(prepared.into_iter().map(|(doc, p)| (doc.id, p, doc.meta)));
+        let mut bulk = index.bulk();
+        for chunk in ids.chunks(INDEX_CHUNK) {
+            let docs: Vec<RouteDoc> = {
+                let eng = self.lock();
+                chunk.iter().filter_map(|id| eng.route_doc(id)).collect()
+            };
+            roots.learn(docs.iter().filter_map(|d| d.meta.cwd.as_deref()));
+            // Tokenizing is the expensive, index-free half: do it on every core, insert on one.
+            for (doc, p) in prepare_all(docs, &roots) {
+                bulk.upsert(&doc.id, p, doc.meta);
+            }
+        }
+        drop(bulk);
         index.shrink_to_fit();
-        tracing::debug!(
-            docs_ms = (t1 - t0).as_millis() as u64,
-            tokenize_ms = (t2 - t1).as_millis() as u64,
-            insert_ms = t2.elapsed().as_millis() as u64,
-            "route index phases"
-        );
+        tracing::debug!(ms = t0.elapsed().as_millis() as u64, "route index built");
         let mut eng = self.lock();
         eng.route = index;
         eng.index_state = IndexState::Current;

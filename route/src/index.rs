@@ -24,6 +24,7 @@ use crate::score::{
     MIN_PREFIX_QUERY_CHARS, NF, PENALTY, PREFIX_WEIGHT, Place, bm25f_tf, context_discount,
     coverage_weight, describe_age, idf, place_of, recency_factor,
 };
+use crate::termlist::TermList;
 use crate::tokenize::{Kind, Token, Tokenizer, tokens};
 use crate::{DEFAULT_LIMIT, DocFields, DocMeta, Hit, Options, Route, Thresholds};
 
@@ -75,11 +76,14 @@ const RELATED_FRACTION: f32 = 0.02;
 /// ("provider" → "render").
 const RELATED_TYPED_FRACTION: f32 = 0.005;
 
+/// Packed: 9 bytes instead of 12 (the `u32` would otherwise align the struct to 4 and pad
+/// the five counts). Postings are the index's largest part and this is a quarter of them.
+/// Fields are only ever copied out (a packed `u32` cannot be borrowed); `tf` is bytes.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[repr(C, packed)]
 struct Posting {
     doc: DocId,
-    /// Saturates at 255: BM25 flattens long before that, and 8 bytes a posting instead of 12
-    /// is a third of the index.
+    /// Saturates at 255: BM25 flattens long before that.
     tf: [u8; NF],
 }
 
@@ -104,13 +108,28 @@ struct Doc {
     non_interactive: bool,
     /// [`DocMeta::fingerprint`].
     fingerprint: u64,
-    /// Sorted by term id. Term frequencies live only in the postings (one copy, not two:
-    /// this list is the index's largest per-session cost).
-    terms: Box<[TermId]>,
+    /// Sorted by term id, delta-encoded ([`TermList`]). Term frequencies live only in the
+    /// postings (one copy, not two: this list is the index's second largest part).
+    terms: TermList,
     cwd_dir: Option<DirId>,
     root_dir: Option<DirId>,
     /// The repository it belongs to, for [`context_discount`].
     proj: Option<ProjId>,
+}
+
+/// A bulk build in progress ([`Index::bulk`]): words are looked up in a temporary hash map
+/// kept across calls, dropped with it.
+pub struct Bulk<'a> {
+    index: &'a mut Index,
+    lookup: HashMap<Arc<str>, TermId>,
+}
+
+impl Bulk<'_> {
+    /// [`Index::upsert_prepared`].
+    pub fn upsert(&mut self, key: &str, prepared: Prepared, meta: DocMeta) {
+        self.index
+            .upsert_with(key, prepared, meta, Some(&mut self.lookup));
+    }
 }
 
 /// In-memory inverted index over sessions. See the crate docs.
@@ -418,6 +437,56 @@ impl Index {
         self.slot.shrink_to_fit();
     }
 
+    /// Approximate heap bytes by part ([`crate::memory`]).
+    pub fn memory(&self) -> crate::memory::Report {
+        use crate::memory::{arc_str_bytes, map_bytes, size_class, vec_bytes};
+        let mut r = crate::memory::Report::default();
+        r.add(
+            "index: postings",
+            self.terms.iter().map(|t| vec_bytes(&t.postings)).sum(),
+        );
+        r.add(
+            "index: terms of each document",
+            self.docs
+                .iter()
+                .flatten()
+                .map(|d| size_class(d.terms.byte_len()))
+                .sum(),
+        );
+        // A B-tree node holds up to 11 entries and is about 2/3 full.
+        let dict = self.dict.len() * (size_of::<(Arc<str>, TermId)>() * 3 / 2);
+        let texts: usize = self.terms.iter().map(|t| arc_str_bytes(&t.text)).sum();
+        r.add(
+            "index: dictionary (words, B-tree, term table)",
+            dict + texts + vec_bytes(&self.terms),
+        );
+        let keys: usize = self.keys.keys().map(|k| arc_str_bytes(k)).sum();
+        r.add(
+            "index: documents (ids, key map, doc table)",
+            keys + map_bytes(&self.keys) + vec_bytes(&self.docs) + vec_bytes(&self.free_docs),
+        );
+        r.add(
+            "index: dense per-slot arrays",
+            vec_bytes(&self.lens) + vec_bytes(&self.slot) + vec_bytes(&self.doc_proj),
+        );
+        let dirs: usize = self
+            .dirs
+            .iter()
+            .map(|d| 2 * size_class(d.as_os_str().len()))
+            .sum();
+        r.add(
+            "index: directories, projects, pairs",
+            dirs + vec_bytes(&self.dirs)
+                + map_bytes(&self.dir_ids)
+                + self.projs.iter().map(|p| arc_str_bytes(p)).sum::<usize>()
+                + vec_bytes(&self.projs)
+                + map_bytes(&self.proj_ids)
+                + vec_bytes(&self.pairs)
+                + map_bytes(&self.pair_ids),
+        );
+        r
+    }
+
     /// The fingerprint the caller gave session `key` ([`DocMeta::fingerprint`]).
     pub fn fingerprint(&self, key: &str) -> Option<u64> {
         let &id = self.keys.get(key)?;
@@ -461,7 +530,7 @@ impl Index {
                 .iter()
                 .all(|t| t.postings.iter().all(|p| (p.doc as usize) < n_docs))
             && s.docs.iter().flatten().all(|d| {
-                d.terms.iter().all(|&t| (t as usize) < n_terms)
+                d.terms.iter().all(|t| (t as usize) < n_terms)
                     && [d.cwd_dir, d.root_dir]
                         .iter()
                         .flatten()
@@ -579,10 +648,10 @@ impl Index {
                 .enumerate()
                 .all(|(id, (slot, lens))| match slot {
                     None => *lens == [0; NF] && free_docs.contains(&(id as DocId)),
+                    // A document's terms are distinct and ascending by construction.
                     Some(doc) => {
                         !free_docs.contains(&(id as DocId))
-                            && doc.terms.windows(2).all(|w| w[0] < w[1])
-                            && doc.terms.iter().all(|&t| {
+                            && doc.terms.iter().all(|t| {
                                 let postings = &self.terms[t as usize].postings;
                                 postings
                                     .binary_search_by_key(&(id as DocId), |p| p.doc)
@@ -596,12 +665,17 @@ impl Index {
                 }
                 !free_terms.contains(&(t as TermId))
                     && term.postings.windows(2).all(|w| w[0].doc < w[1].doc)
-                    && term.postings.iter().all(|p| {
-                        self.docs[p.doc as usize]
-                            .as_ref()
-                            .is_some_and(|d| d.terms.binary_search(&(t as TermId)).is_ok())
-                    })
             })
+            // Every (document, term) pair was found among the postings above, and neither side
+            // repeats a pair: as many postings as pairs means every posting is one of them (so
+            // also that it refers to a live document).
+            && self.terms.iter().map(|t| t.postings.len()).sum::<usize>()
+                == self
+                    .docs
+                    .iter()
+                    .flatten()
+                    .map(|d| d.terms.iter().count())
+                    .sum::<usize>()
     }
 
     /// Number of sessions indexed.
@@ -637,9 +711,18 @@ impl Index {
         &mut self,
         docs: impl IntoIterator<Item = (K, Prepared, DocMeta)>,
     ) {
-        let mut lookup = HashMap::new();
+        let mut bulk = self.bulk();
         for (key, prepared, meta) in docs {
-            self.upsert_with(key.as_ref(), prepared, meta, Some(&mut lookup));
+            bulk.upsert(key.as_ref(), prepared, meta);
+        }
+    }
+
+    /// [`Index::upsert_many`] a batch at a time: the caller can tokenize the next documents
+    /// between calls, so a rebuild never holds every session's tokens at once.
+    pub fn bulk(&mut self) -> Bulk<'_> {
+        Bulk {
+            index: self,
+            lookup: HashMap::new(),
         }
     }
 
@@ -686,6 +769,8 @@ impl Index {
             })
             .collect();
         terms.sort_unstable_by_key(|&(t, _)| t);
+        let term_list = TermList::from_sorted(terms.iter().map(|&(t, _)| t))
+            .expect("interned ids are distinct");
         for &(t, tf) in &terms {
             let term = &mut self.terms[t as usize];
             let pos = term
@@ -722,7 +807,7 @@ impl Index {
             archived: meta.archived,
             non_interactive: meta.non_interactive,
             fingerprint: meta.fingerprint,
-            terms: terms.into_iter().map(|(t, _)| t).collect(),
+            terms: term_list,
             cwd_dir,
             root_dir,
             proj,
@@ -742,7 +827,7 @@ impl Index {
         let Some(doc) = self.docs[id as usize].take() else {
             return;
         };
-        for &t in doc.terms.iter() {
+        for t in doc.terms.iter() {
             let term = &mut self.terms[t as usize];
             if let Ok(pos) = term.postings.binary_search_by_key(&id, |p| p.doc) {
                 let tf = term.postings.remove(pos).tf;
@@ -1506,7 +1591,6 @@ impl Index {
     ) -> Hit {
         let doc = self.doc(s.doc);
         let tf_of = |t: TermId| {
-            doc.terms.binary_search(&t).ok()?;
             let postings = &self.terms[t as usize].postings;
             let i = postings.binary_search_by_key(&s.doc, |p| p.doc).ok()?;
             Some(postings[i].tf.map(u16::from))
@@ -1742,6 +1826,11 @@ mod tests {
 
     fn keys(hits: &[Hit]) -> Vec<&str> {
         hits.iter().map(|h| h.key.as_str()).collect()
+    }
+
+    #[test]
+    fn a_posting_is_nine_bytes() {
+        assert_eq!(size_of::<Posting>(), 4 + NF);
     }
 
     #[test]

@@ -54,13 +54,15 @@
 mod decide;
 mod generic;
 mod index;
+pub mod memory;
 mod original;
 mod related;
 mod score;
+mod termlist;
 mod tokenize;
 
 pub use decide::{Thresholds, decide, evidence, lead, resumes};
-pub use index::{Analysis, Index, Prepared, QueryKind};
+pub use index::{Analysis, Bulk, Index, Prepared, QueryKind};
 pub use original::{OriginalSession, original_keywords, original_rule, original_task_summary};
 pub use tokenize::{Tokenizer, tokenize};
 
