@@ -8,26 +8,31 @@
 //! The pool is global so that deserializing (the warm-start cache) interns too. Atoms nobody
 //! holds are dropped by [`purge`], which the scanner calls after each full reconcile.
 
+use std::borrow::Borrow;
 use std::collections::HashSet;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 /// A shared, immutable string. Compares and hashes by content.
+///
+/// A thin pointer (8 bytes, `None` free): a record holds eleven optional atoms, and an
+/// `Arc<str>` would be 16 bytes each (BENCHMARKS.md, "Daemon memory (session 5)"). Reading
+/// one follows one more pointer, which nothing hot does.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Atom(Arc<str>);
+pub struct Atom(Arc<Box<str>>);
 
-static POOL: LazyLock<Mutex<HashSet<Arc<str>>>> = LazyLock::new(Mutex::default);
+static POOL: LazyLock<Mutex<HashSet<Atom>>> = LazyLock::new(Mutex::default);
 
 impl Atom {
     pub fn new(s: &str) -> Atom {
         let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(a) = pool.get(s) {
-            return Atom(Arc::clone(a));
+            return a.clone();
         }
-        let a: Arc<str> = s.into();
-        pool.insert(Arc::clone(&a));
-        Atom(a)
+        let a = Atom(Arc::new(s.into()));
+        pool.insert(a.clone());
+        a
     }
 
     pub fn as_str(&self) -> &str {
@@ -38,14 +43,34 @@ impl Atom {
 /// Drop the atoms only the pool still holds; returns how many remain.
 pub fn purge() -> usize {
     let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
-    pool.retain(|a| Arc::strong_count(a) > 1);
+    pool.retain(|a| Arc::strong_count(&a.0) > 1);
     pool.shrink_to_fit();
     pool.len()
+}
+
+/// Approximate heap bytes of the pool and its strings ([`codexd_route::memory`]).
+pub fn memory() -> usize {
+    use codexd_route::memory::size_class;
+    let pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
+    let table = (pool.capacity() * 8 / 7).next_power_of_two() * (size_of::<Atom>() + 1);
+    let atom = size_class(16 + size_of::<Box<str>>());
+    size_class(table)
+        + pool
+            .iter()
+            .map(|a| atom + size_class(a.len()))
+            .sum::<usize>()
 }
 
 impl Deref for Atom {
     type Target = str;
     fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The pool finds an atom by its text.
+impl Borrow<str> for Atom {
+    fn borrow(&self) -> &str {
         &self.0
     }
 }
@@ -116,6 +141,11 @@ mod tests {
         purge();
         let pool = POOL.lock().unwrap();
         assert!(!pool.contains("atom-test-/home/u/project"));
+    }
+
+    #[test]
+    fn an_optional_atom_is_one_pointer() {
+        assert_eq!(size_of::<Option<Atom>>(), size_of::<usize>());
     }
 
     #[test]

@@ -186,6 +186,73 @@ impl Table {
         self.generation
     }
 
+    /// Approximate heap bytes by part, for `core/examples/mem.rs` ([`codexd_route::memory`]).
+    pub fn memory(&self) -> codexd_route::memory::Report {
+        use codexd_route::memory::{arc_str_bytes, map_bytes, size_class, vec_bytes};
+        let boxed = |s: &Option<Box<str>>| s.as_deref().map_or(0, |s| size_class(s.len()));
+        let mut r = codexd_route::memory::Report::default();
+        r.add(
+            "table: maps (path → id, id → files, sorted ids)",
+            map_bytes(&self.files)
+                + map_bytes(&self.threads)
+                + self.ids.len() * size_of::<Arc<str>>() * 3 / 2,
+        );
+        for (id, files) in &self.threads {
+            r.add("table: thread ids", arc_str_bytes(id));
+            r.add("table: file entries (inline)", vec_bytes(&files.0));
+            for (path, e) in &files.0 {
+                r.add(
+                    "table: paths",
+                    size_class(16 + path.as_os_str().len()) + size_class(e.name.time.len()),
+                );
+                let rec = &e.parsed.record;
+                for prompts in [&rec.prompts, &rec.item_prompts] {
+                    r.add("table: prompt list", prompts.heap_bytes());
+                    r.add(
+                        "table: prompt text",
+                        prompts.iter().map(|p| size_class(p.text.len())).sum(),
+                    );
+                }
+                r.add("table: last answers", boxed(&rec.last_answer));
+                r.add(
+                    "table: files touched",
+                    vec_bytes(&rec.files)
+                        + rec.files.iter().map(|f| size_class(f.len())).sum::<usize>(),
+                );
+                let m = &rec.meta;
+                r.add(
+                    "table: other strings (name, ids, commit)",
+                    boxed(&rec.name)
+                        + boxed(&e.name.rollout_id)
+                        + boxed(&m.id)
+                        + boxed(&m.git_commit)
+                        + boxed(&m.forked_from_id)
+                        + boxed(&m.parent_thread_id)
+                        + m.history_base
+                            .as_ref()
+                            .map_or(0, |(b, _)| size_class(b.len())),
+                );
+            }
+        }
+        let names: usize = self
+            .names
+            .iter()
+            .map(|(k, v)| size_class(k.len()) + size_class(v.len()))
+            .sum();
+        let user: usize = self.user.keys().map(|k| size_class(k.len())).sum();
+        r.add(
+            "table: names, user state, links",
+            names
+                + map_bytes(&self.names)
+                + user
+                + map_bytes(&self.user)
+                + map_bytes(&self.parent_of)
+                + map_bytes(&self.children)
+                + self.changed.capacity() * size_of::<String>(),
+        );
+        r
+    }
+
     pub fn file_count(&self) -> usize {
         self.files.len()
     }

@@ -151,6 +151,11 @@ impl Prompts {
         self.items.push(p);
     }
 
+    /// The list's own buffer (the texts are counted apart).
+    pub fn heap_bytes(&self) -> usize {
+        codexd_route::memory::vec_bytes(&self.items)
+    }
+
     /// Undo the last `n` prompts (`thread_rolled_back`), as far as we still hold them.
     fn pop(&mut self, n: usize) {
         for _ in 0..n {
