@@ -253,7 +253,7 @@ impl Engine {
             name: t.title_name().map(str::to_owned),
             first_prompt: t.first_prompt().map(str::to_owned),
             prompts: t.prompts().iter().map(|p| String::from(&*p.text)).collect(),
-            files: r.files.iter().map(|f| String::from(&**f)).collect(),
+            files: r.files.iter().map(str::to_owned).collect(),
             answer: t.last_answer().map(str::to_owned),
             repo: r.meta.git_origin.clone().map(String::from),
             meta: codexd_route::DocMeta {

@@ -214,11 +214,7 @@ impl Table {
                     );
                 }
                 r.add("table: last answers", boxed(&rec.last_answer));
-                r.add(
-                    "table: files touched",
-                    vec_bytes(&rec.files)
-                        + rec.files.iter().map(|f| size_class(f.len())).sum::<usize>(),
-                );
+                r.add("table: files touched", rec.files.heap_bytes());
                 let m = &rec.meta;
                 r.add(
                     "table: other strings (name, ids, commit)",

@@ -112,7 +112,62 @@ pub struct RolloutRecord {
     /// Files the session's tool calls named (patched, or mentioned in commands): the last two
     /// path components of each, most recent last, at most `MAX_FILES`.
     #[serde(default)]
-    pub files: Vec<Box<str>>,
+    pub files: FileList,
+}
+
+/// The files a record remembers, most recent last, in one allocation: the names joined by
+/// newlines (a name never holds one: `files::named_in` takes them from lines). A session names
+/// a handful of files, and a string of its own each cost about three times their bytes
+/// (BENCHMARKS.md, "Daemon memory (session 5)"). Serialized as the list of names.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FileList(Option<Box<str>>);
+
+impl FileList {
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.as_deref().into_iter().flat_map(|s| s.split('\n'))
+    }
+
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The names in order (empty ones, and any holding a newline, are not file names).
+    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> FileList {
+        let names: Vec<&str> = names
+            .into_iter()
+            .filter(|n| !n.is_empty() && !n.contains('\n'))
+            .collect();
+        FileList((!names.is_empty()).then(|| names.join("\n").into()))
+    }
+
+    /// The list's heap bytes ([`codexd_route::memory`]).
+    pub fn heap_bytes(&self) -> usize {
+        self.0
+            .as_deref()
+            .map_or(0, |s| codexd_route::memory::size_class(s.len()))
+    }
+}
+
+impl Serialize for FileList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for name in self.iter() {
+            seq.serialize_element(name)?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FileList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<FileList, D::Error> {
+        let names = Vec::<String>::deserialize(d)?;
+        Ok(FileList::from_names(names.iter().map(String::as_str)))
+    }
 }
 
 /// A bounded prompt list: the first prompt, then a window of the most recent ones.
@@ -496,14 +551,21 @@ impl RolloutRecord {
 impl RolloutRecord {
     /// Remember the files `text` (a patch, a command line, a tool call's JSON) names.
     fn note_files_in(&mut self, text: &str) {
-        for f in super::files::named_in(text) {
-            if let Some(i) = self.files.iter().position(|x| **x == *f) {
-                self.files.remove(i);
-            } else if self.files.len() == MAX_FILES {
-                self.files.remove(0);
-            }
-            self.files.push(f.into());
+        let named = super::files::named_in(text);
+        if named.is_empty() {
+            return;
         }
+        let mut files: Vec<&str> = self.files.iter().collect();
+        for f in &named {
+            if let Some(i) = files.iter().position(|x| x == f) {
+                files.remove(i);
+            } else if files.len() == MAX_FILES {
+                files.remove(0);
+            }
+            files.push(f);
+        }
+        let files = FileList::from_names(files);
+        self.files = files;
     }
 
     /// Keep `text` as the latest answer (empty answers leave the previous one).
@@ -744,6 +806,37 @@ mod tests {
 
     fn prompts(r: &RolloutRecord) -> Vec<&str> {
         r.real_prompts().iter().map(|p| &*p.text).collect()
+    }
+
+    proptest::proptest! {
+        /// The joined list keeps what the vector of strings it replaced kept (the most recent
+        /// distinct names, at most MAX_FILES, oldest first) and is stored as that vector was.
+        #[test]
+        fn file_list_is_the_former_vector(
+            calls in proptest::collection::vec(
+                proptest::collection::vec("[a-c]{1,2}/[a-d]\\.rs", 0..6), 0..40)
+        ) {
+            let mut r = RolloutRecord::default();
+            let mut before: Vec<Box<str>> = Vec::new();
+            for names in &calls {
+                r.note_files_in(&names.join(" "));
+                for f in super::super::files::named_in(&names.join(" ")) {
+                    if let Some(i) = before.iter().position(|x| **x == *f) {
+                        before.remove(i);
+                    } else if before.len() == MAX_FILES {
+                        before.remove(0);
+                    }
+                    before.push(f.into());
+                }
+            }
+            let now: Vec<&str> = r.files.iter().collect();
+            let was: Vec<&str> = before.iter().map(|f| &**f).collect();
+            proptest::prop_assert_eq!(&now, &was);
+            let json = serde_json::to_string(&r.files).unwrap();
+            proptest::prop_assert_eq!(&json, &serde_json::to_string(&before).unwrap());
+            let back: FileList = serde_json::from_str(&json).unwrap();
+            proptest::prop_assert_eq!(back, r.files.clone());
+        }
     }
 
     const META: &str = r#"{"timestamp":"2026-02-23T11:40:29.275Z","type":"session_meta","payload":{"id":"019c8a4c-ed82-79a1-aa28-7738fc5ab61a","timestamp":"2026-02-23T11:40:23.298Z","cwd":"/home/me/proj","originator":"codex_cli_rs","cli_version":"0.104.0","source":"cli","git":{"commit_hash":"1cdfa7b1","branch":"main","repository_url":"git@github.com:me/proj.git"}}}"#;
