@@ -3,4 +3,5 @@
 mod real {
     pub mod claude_loop;
     pub mod codex_releases;
+    pub mod route_home;
 }

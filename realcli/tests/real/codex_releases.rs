@@ -119,19 +119,19 @@ struct Truth {
     model_maybe: bool,
 }
 
-struct Repo {
-    dir: PathBuf,
+pub(crate) struct Repo {
+    pub(crate) dir: PathBuf,
     branch: &'static str,
     origin: &'static str,
 }
 
-struct Lab {
+pub(crate) struct Lab {
     version: String,
-    tmp: tempfile::TempDir,
+    pub(crate) tmp: tempfile::TempDir,
     codex_home: PathBuf,
-    user_home: PathBuf,
+    pub(crate) user_home: PathBuf,
     bin_dir: PathBuf,
-    server: StandIn,
+    pub(crate) server: StandIn,
     socket: PathBuf,
     daemon: Option<Child>,
     log: Vec<String>,
@@ -195,7 +195,7 @@ const PNG: &[u8] = &[
 ];
 
 impl Lab {
-    fn new(version: &str) -> Lab {
+    pub(crate) fn new(version: &str) -> Lab {
         let codex = npm::codex(version).unwrap_or_else(|e| panic!("{e}"));
         let tmp = tempfile::tempdir().unwrap();
         let codex_home = tmp.path().join("codex-home");
@@ -222,8 +222,30 @@ impl Lab {
         }
     }
 
-    fn repo(&self, name: &str, branch: &'static str, origin: &'static str) -> Repo {
-        let dir = self.tmp.path().join("work").join(name);
+    /// Points `codex` (on PATH and in [`Lab::codex`]) and `config.toml` at another release,
+    /// as a person who updates Codex does; the home and its sessions stay.
+    pub(crate) fn switch_release(&mut self, version: &str) {
+        let codex = npm::codex(version).unwrap_or_else(|e| panic!("{e}"));
+        let link = self.bin_dir.join("codex");
+        fs::remove_file(&link).unwrap();
+        std::os::unix::fs::symlink(&codex, &link).unwrap();
+        openai::write_codex_config(&self.codex_home, version, &self.server).unwrap();
+        self.version = version.to_owned();
+    }
+
+    pub(crate) fn repo(&self, name: &str, branch: &'static str, origin: &'static str) -> Repo {
+        self.repo_in(&self.tmp.path().join("work"), name, branch, origin)
+    }
+
+    /// A git repository `parent/name` with one commit, a branch and an origin.
+    pub(crate) fn repo_in(
+        &self,
+        parent: &Path,
+        name: &str,
+        branch: &'static str,
+        origin: &'static str,
+    ) -> Repo {
+        let dir = parent.join(name);
         fs::create_dir_all(&dir).unwrap();
         git(&dir, &["init", "-q", "-b", branch]);
         git(&dir, &["remote", "add", "origin", origin]);
@@ -284,7 +306,7 @@ impl Lab {
         c
     }
 
-    fn codex(&mut self, cwd: &Path, args: &[&str]) -> Output {
+    pub(crate) fn codex(&mut self, cwd: &Path, args: &[&str]) -> Output {
         let out = self.codex_cmd(cwd, args).output().expect("run codex");
         self.note(&format!("codex {args:?}"), &out);
         assert!(
@@ -308,7 +330,7 @@ impl Lab {
     }
 
     /// Every rollout file under `sessions/` and `archived_sessions/`.
-    fn rollouts(&self) -> BTreeSet<PathBuf> {
+    pub(crate) fn rollouts(&self) -> BTreeSet<PathBuf> {
         fn walk(dir: &Path, out: &mut BTreeSet<PathBuf>) {
             let Ok(rd) = fs::read_dir(dir) else { return };
             for e in rd.flatten() {
@@ -331,7 +353,7 @@ impl Lab {
     }
 
     /// The one rollout that appeared since `before`.
-    fn new_rollout(&self, before: &BTreeSet<PathBuf>) -> PathBuf {
+    pub(crate) fn new_rollout(&self, before: &BTreeSet<PathBuf>) -> PathBuf {
         let now = self.rollouts();
         let new: Vec<&PathBuf> = now.difference(before).collect();
         assert_eq!(
@@ -343,7 +365,7 @@ impl Lab {
         new[0].clone()
     }
 
-    fn start_daemon(&mut self) {
+    pub(crate) fn start_daemon(&mut self) {
         let mut c = Command::new(codexd_bin("codexd"));
         c.arg("--codex-home")
             .arg(&self.codex_home)
@@ -379,7 +401,7 @@ impl Lab {
         c
     }
 
-    fn client_json(&self, args: &[&str]) -> Value {
+    pub(crate) fn client_json(&self, args: &[&str]) -> Value {
         let mut a = args.to_vec();
         a.push("--json");
         let out = self.client_cmd(&a).output().expect("run codexd-client");
@@ -392,7 +414,7 @@ impl Lab {
         serde_json::from_slice(&out.stdout).expect("client JSON")
     }
 
-    fn sync(&self) {
+    pub(crate) fn sync(&self) {
         let out = self.client_cmd(&["sync"]).output().expect("sync");
         assert!(out.status.success(), "sync failed");
     }
@@ -429,7 +451,7 @@ fn printed_tokens(out: &str) -> Option<u64> {
 }
 
 /// The thread id in a rollout file name (`rollout-<ts>-<uuid>.jsonl`).
-fn id_of(path: &Path) -> String {
+pub(crate) fn id_of(path: &Path) -> String {
     let name = path.file_name().unwrap().to_str().unwrap();
     let stem = name.split(".jsonl").next().unwrap();
     stem[stem.len() - 36..].to_owned()
